@@ -1,0 +1,20 @@
+import type { IngestProgress } from '../data/ingest.ts';
+
+/** Progress on standard error: a bar-like line on a TTY, one line per file otherwise (CI logs). */
+export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): IngestProgress {
+  const tty = Boolean(stream.isTTY);
+  let current = '';
+  return {
+    fileStarted(input, index, total) {
+      current = `[${index + 1}/${total}] ${input.path}`;
+      if (tty) stream.write(`\r\x1b[K${current}`);
+      else stream.write(`reading ${current}\n`);
+    },
+    rows(count) {
+      if (tty) stream.write(`\r\x1b[K${current}: ${count} rows`);
+    },
+    warn(message) {
+      stream.write(`${tty ? '\r\x1b[K' : ''}warning: ${message}\n`);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+
+export type InputFormat = 'ndjson' | 'csv' | 'parquet';
+
+export interface InputFile {
+  /** The path as the user gave it (or below the folder they gave), used in messages and the manifest. */
+  path: string;
+  format: InputFormat;
+}
+
+/** The canonical format of a file from its name (a `.gz` suffix is looked through), or undefined. */
+export function formatOf(file: string): InputFormat | undefined {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'ndjson';
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.parquet')) return 'parquet';
+  return undefined;
+}
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) out.push(child);
+    }
+  };
+  walk('');
+  return out.sort(byteOrder);
+}
+
+/**
+ * Expands the inputs in command-line order; a folder's files come in byte-wise order of their relative paths.
+ * Files of a folder in no known format are passed over (reported through `onSkip`).
+ */
+export function resolveInputs(inputs: string[], onSkip: (file: string) => void = () => {}): InputFile[] {
+  if (inputs.length === 0) throw new UserError('no inputs: name export files or folders (or set "inputs" in kpi-review.config.json)', 2);
+  const files: InputFile[] = [];
+  for (const input of inputs) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch {
+      throw new UserError(`${input}: no such file or folder; check the path`);
+    }
+    if (stat.isDirectory()) {
+      for (const rel of filesBelow(input)) {
+        const file = path.join(input, rel);
+        const format = formatOf(rel);
+        if (format) files.push({ path: file, format });
+        else onSkip(file);
+      }
+    } else {
+      const format = formatOf(input);
+      if (!format) throw new UserError(`${input}: unknown file type; name canonical exports .ndjson, .jsonl, .csv or .parquet (optionally .gz)`);
+      files.push({ path: input, format });
+    }
+  }
+  if (files.length === 0) throw new UserError(`${inputs.join(', ')}: no export files found (.ndjson, .jsonl, .csv, .parquet, optionally .gz)`);
+  return files;
+}
+
+export async function hashFile(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  try {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new UserError(`${file}: cannot be read (${(error as Error).message}); check the file's permissions`);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { parseDateTime, parseEpochMs } from './timestamp.ts';
+
+/** Canonical event schema v1 (../shared/spec/events.md): the single source of truth for every reader. */
+export const SCHEMA_VERSION = 1;
+
+export const EVENT_TYPES = [
+  'conversation_started',
+  'user_message',
+  'bot_message',
+  'handoff',
+  'resolved',
+  'conversation_ended',
+  'timeout',
+  'feedback',
+  'error',
+  'tool_call',
+  'retrieval',
+  'task',
+  'goal',
+  'review',
+  'health_check',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'timestamp' | 'type';
+
+/** Every canonical field in export order, with the kind the readers parse its cells as. */
+export const EVENT_FIELDS = {
+  event_id: 'string',
+  ts: 'timestamp',
+  conversation_id: 'string',
+  type: 'type',
+  user_id: 'string',
+  channel: 'string',
+  entry_point: 'string',
+  intent: 'string',
+  language: 'string',
+  device: 'string',
+  user_type: 'string',
+  model_version: 'string',
+  kb_version: 'string',
+  prompt_version: 'string',
+  latency_ms: 'number',
+  tokens_in: 'integer',
+  tokens_out: 'integer',
+  cost_usd: 'number',
+  fallback: 'boolean',
+  correction: 'boolean',
+  success: 'boolean',
+  name: 'string',
+  score: 'number',
+  scale_max: 'number',
+  error_code: 'string',
+  text: 'string',
+} as const satisfies Record<string, FieldKind>;
+
+export type FieldName = keyof typeof EVENT_FIELDS;
+export const FIELD_NAMES = Object.keys(EVENT_FIELDS) as FieldName[];
+
+/** The conversation dimensions of events.md, in the order segments list them. */
+export const DIMENSION_FIELDS = [
+  'channel',
+  'entry_point',
+  'intent',
+  'language',
+  'device',
+  'user_type',
+  'model_version',
+  'kb_version',
+  'prompt_version',
+] as const;
+export type DimensionField = (typeof DIMENSION_FIELDS)[number];
+
+export const REQUIRED_SUCCESS: readonly EventType[] = ['task', 'tool_call', 'retrieval', 'review', 'health_check'];
+export const REQUIRED_NAME: readonly EventType[] = ['task', 'tool_call', 'error', 'goal'];
+
+const describe = (value: unknown): string =>
+  typeof value === 'string' ? `string ${JSON.stringify(value)}` : value === undefined ? 'nothing' : `${typeof value} ${JSON.stringify(value)}`;
+
+const missingOr = (expected: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'missing (required)' : `expected ${expected}, got ${describe(issue.input)}`;
+
+const text = (required = false) => {
+  const s = z.string({ error: missingOr('a string') });
+  return required ? s : s.optional();
+};
+const number = (min?: { value: number; inclusive: boolean }) => {
+  let n = z.number({ error: missingOr('a number') });
+  if (min) n = min.inclusive ? n.min(min.value, { error: `must be ≥ ${min.value}` }) : n.gt(min.value, { error: `must be > ${min.value}` });
+  return n.optional();
+};
+const integer = () =>
+  z.number({ error: missingOr('a number') }).int({ error: (i) => `expected a whole number, got ${JSON.stringify(i.input)}` }).min(0, { error: 'must be ≥ 0' }).optional();
+const flag = () => z.boolean({ error: missingOr('true or false') }).optional();
+
+/** `ts` as exported: an RFC 3339 string or epoch milliseconds; parsed to whole epoch milliseconds. */
+export const timestampSchema = z
+  .union([z.string(), z.number()], { error: missingOr('an RFC 3339 date-time with offset or epoch milliseconds') })
+  .transform((value, ctx) => {
+    const parsed = typeof value === 'number' ? parseEpochMs(value) : parseDateTime(value);
+    if (parsed.ok) return parsed.ms;
+    ctx.issues.push({ code: 'custom', message: parsed.reason, input: value });
+    return z.NEVER;
+  });
+
+/**
+ * One event as written in NDJSON (JSON types must match); CSV and Parquet readers turn their cells into these
+ * JSON values first. Missing values (absent, null, "") are removed by the readers before this runs.
+ */
+export const eventSchema = z
+  .object({
+    event_id: text(true),
+    ts: timestampSchema,
+    conversation_id: text(),
+    type: z.enum(EVENT_TYPES, { error: (i) => (i.input === undefined ? 'missing (required)' : `unknown value ${JSON.stringify(i.input)}`) }),
+    user_id: text(),
+    channel: text(),
+    entry_point: text(),
+    intent: text(),
+    language: text(),
+    device: text(),
+    user_type: text(),
+    model_version: text(),
+    kb_version: text(),
+    prompt_version: text(),
+    latency_ms: number({ value: 0, inclusive: true }),
+    tokens_in: integer(),
+    tokens_out: integer(),
+    cost_usd: number({ value: 0, inclusive: true }),
+    fallback: flag(),
+    correction: flag(),
+    success: flag(),
+    name: text(),
+    score: number(),
+    scale_max: number({ value: 0, inclusive: false }),
+    error_code: text(),
+    text: text(),
+  })
+  .superRefine((e, ctx) => {
+    const need = (field: FieldName, why: string) =>
+      ctx.addIssue({ code: 'custom', path: [field], message: `missing (required on ${why})`, input: undefined });
+    if (e.type !== 'health_check' && e.conversation_id === undefined) need('conversation_id', 'every event but health_check');
+    if (REQUIRED_SUCCESS.includes(e.type) && e.success === undefined) need('success', `type ${e.type}`);
+    if (REQUIRED_NAME.includes(e.type) && e.name === undefined) need('name', `type ${e.type}`);
+    if (e.type === 'feedback') {
+      if (e.score === undefined) need('score', 'type feedback');
+      if (e.scale_max === undefined) need('scale_max', 'type feedback');
+    }
+    if (e.score !== undefined && e.scale_max !== undefined && (e.score < 0 || e.score > e.scale_max)) {
+      ctx.addIssue({ code: 'custom', path: ['score'], message: `must be between 0 and scale_max (${e.scale_max}), got ${e.score}`, input: e.score });
+    }
+  });
+
+/** A validated event: `ts` is whole epoch milliseconds; absent fields are missing. */
+export type CanonicalEvent = z.output<typeof eventSchema>;
+
+export type ValidationResult = { ok: true; event: CanonicalEvent } | { ok: false; reason: string };
+
+/** Validates one event whose missing values were already removed. */
+export function validateEvent(candidate: Record<string, unknown>): ValidationResult {
+  if (candidate.type === 'health_check') delete candidate.conversation_id;
+  const result = eventSchema.safeParse(candidate);
+  if (result.success) return { ok: true, event: result.data };
+  const reason = result.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+  return { ok: false, reason };
+}
+
+/** The JSON Schema of one NDJSON event, for whoever writes a team's export. */
+export function eventJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(eventSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'kpi-review canonical chatbot event (v1)',
+    description: 'One row of an event export. See the README and events.md for the value rules and cross-field requirements.',
+  };
+}
