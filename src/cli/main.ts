@@ -9,8 +9,10 @@ interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   snapshot: () => import('./snapshot.ts'),
   kpis: () => import('./kpis.ts'),
+  build: () => import('./build.ts'),
 
   schema: () => import('./schema.ts'),
+  sample: () => import('./sample.ts'),
 };
 
 function usage(): string {
@@ -22,7 +24,9 @@ function usage(): string {
     'Commands:',
     '  snapshot   validate exports and write per-month Parquet snapshots',
     '  kpis       print one period\'s KPIs as JSON or CSV',
+    '  build      build the static review site',
     '  schema     print the JSON Schema of canonical events (or of the config)',
+    '  sample     write the bundled sample export (a year of events with stories to find)',
     '',
     'Run `kpi-review <command> --help` for its options.',
   ].join('\n');
