@@ -14,6 +14,11 @@ export function configJsonSchema(): object {
   return { ...z.toJSONSchema(configSchema, { io: 'input' }), title: 'kpi-review.config.json' };
 }
 
+/** The JSON Schemas published in `schemas/` for editors and export writers, by file. */
+export function publishedSchemas(): Record<string, object> {
+  return { 'schemas/event.schema.json': eventJsonSchema(), 'schemas/config.schema.json': configJsonSchema() };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(spec, argv, false);
   console.log(JSON.stringify(values['config-schema'] ? configJsonSchema() : eventJsonSchema(), null, 2));

@@ -56,6 +56,8 @@ export class LineWriter {
   }
 }
 
+const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value);
+
 export function quarantineEntry(source: string, record: Pick<SourceRecord, 'position' | 'positionKind' | 'raw'>, reason: string): QuarantineEntry {
   return { source, [record.positionKind]: record.position, reason, raw: record.raw };
 }
@@ -87,7 +89,10 @@ export async function ingest(
           const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
           if (result.ok) {
             stat.valid++;
-            const fields = JSON.stringify(result.event);
+            let fields = JSON.stringify(result.event);
+            // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
+            // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
+            if (fields.includes('\\u')) fields = JSON.stringify(result.event, wellFormed);
             await staging.write(`{"seq":${seq++},"src":${src},"pos":${record.position},${fields.slice(1)}`);
           } else {
             stat.quarantined++;

@@ -22,14 +22,15 @@ export function formatOf(file: string): InputFormat | undefined {
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-function filesBelow(dir: string): string[] {
+function filesBelow(dir: string, exclude?: string): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory() && exclude && path.resolve(dir, child) === exclude) continue;
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) out.push(child);
+      else if (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(path.join(dir, child), { throwIfNoEntry: false })?.isFile())) out.push(child);
     }
   };
   walk('');
@@ -38,9 +39,10 @@ function filesBelow(dir: string): string[] {
 
 /**
  * Expands the inputs in command-line order; a folder's files come in byte-wise order of their relative paths.
- * Files of a folder in no known format are passed over (reported through `onSkip`).
+ * Files of a folder in no known format are passed over (reported through `onSkip`). `exclude` (an absolute path,
+ * the snapshot folder) is never walked into: its own Parquet and quarantine files are not exports.
  */
-export function resolveInputs(inputs: string[], onSkip: (file: string) => void = () => {}): InputFile[] {
+export function resolveInputs(inputs: string[], onSkip: (file: string) => void = () => {}, exclude?: string): InputFile[] {
   if (inputs.length === 0) throw new UserError('no inputs: name export files or folders (or set "inputs" in kpi-review.config.json)', 2);
   const files: InputFile[] = [];
   for (const input of inputs) {
@@ -51,12 +53,15 @@ export function resolveInputs(inputs: string[], onSkip: (file: string) => void =
       throw new UserError(`${input}: no such file or folder; check the path`);
     }
     if (stat.isDirectory()) {
-      for (const rel of filesBelow(input)) {
+      const before = files.length;
+      for (const rel of filesBelow(input, exclude)) {
         const file = path.join(input, rel);
         const format = formatOf(rel);
         if (format) files.push({ path: file, format });
         else onSkip(file);
       }
+      // Like an input file without data rows, a named folder without export files is a mistake, not "nothing new".
+      if (files.length === before) throw new UserError(`${input}: no export files found (.ndjson, .jsonl, .csv, .parquet, optionally .gz); check the path`);
     } else {
       const format = formatOf(input);
       if (!format) throw new UserError(`${input}: unknown file type; name canonical exports .ndjson, .jsonl, .csv or .parquet (optionally .gz)`);

@@ -76,7 +76,13 @@ export const REQUIRED_SUCCESS: readonly EventType[] = ['task', 'tool_call', 'ret
 export const REQUIRED_NAME: readonly EventType[] = ['task', 'tool_call', 'error', 'goal'];
 
 const describe = (value: unknown): string =>
-  typeof value === 'string' ? `string ${JSON.stringify(value)}` : value === undefined ? 'nothing' : `${typeof value} ${JSON.stringify(value)}`;
+  typeof value === 'string'
+    ? `string ${JSON.stringify(value)}`
+    : value === undefined
+      ? 'nothing'
+      : typeof value === 'number'
+        ? `number ${value}` // JSON.stringify would print Infinity (a CSV cell 1e999) as null
+        : `${typeof value} ${JSON.stringify(value)}`;
 
 const missingOr = (expected: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? 'missing (required)' : `expected ${expected}, got ${describe(issue.input)}`;
@@ -90,8 +96,15 @@ const number = (min?: { value: number; inclusive: boolean }) => {
   if (min) n = min.inclusive ? n.min(min.value, { error: `must be ≥ ${min.value}` }) : n.gt(min.value, { error: `must be > ${min.value}` });
   return n.optional();
 };
+// Any whole number (events.md: "an integer field takes any number whose parsed value is whole"); zod's .int()
+// would also refuse whole numbers past 2^53.
 const integer = () =>
-  z.number({ error: missingOr('a number') }).int({ error: (i) => `expected a whole number, got ${JSON.stringify(i.input)}` }).min(0, { error: 'must be ≥ 0' }).optional();
+  z
+    .number({ error: missingOr('a number') })
+    .refine(Number.isInteger, { error: (i) => `expected a whole number, got ${JSON.stringify(i.input)}` })
+    .min(0, { error: 'must be ≥ 0' })
+    .optional()
+    .meta({ type: 'integer' });
 const flag = () => z.boolean({ error: missingOr('true or false') }).optional();
 
 /** `ts` as exported: an RFC 3339 string or epoch milliseconds; parsed to whole epoch milliseconds. */

@@ -22,6 +22,7 @@ import {
 import { readerFor } from './readers/index.ts';
 import { rollupSql } from './rollup.ts';
 import { SCHEMA_VERSION } from './schema.ts';
+import { periodBoundsSql, periodRange } from '../kpi/periods.ts';
 
 export interface SnapshotOptions {
   out: string;
@@ -52,6 +53,9 @@ const silent: IngestProgress = { fileStarted() {}, rows() {}, warn() {} };
 export async function snapshot(inputs: string[], options: SnapshotOptions): Promise<SnapshotReport> {
   const progress = options.progress ?? silent;
   const out = path.resolve(options.out);
+  // The run replaces the whole folder: never one that holds something else (`--out data` beside the exports).
+  if (fs.existsSync(out) && (!fs.statSync(out).isDirectory() || (!fs.existsSync(path.join(out, MANIFEST_FILE)) && fs.readdirSync(out).length > 0)))
+    throw new UserError(`${options.out}: not a snapshot folder (no manifest.json, and not an empty folder); --out names the snapshot folder itself, which each run replaces: choose a new or empty folder`);
   const previous = options.rebuild ? undefined : readManifest(out);
   if (previous && previous.timezone !== options.timezone) {
     throw new UserError(
@@ -59,7 +63,7 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
     );
   }
   const skippedFiles: string[] = [];
-  const files = resolveInputs(inputs, (file) => skippedFiles.push(file));
+  const files = resolveInputs(inputs, (file) => skippedFiles.push(file), out);
   const known = new Set(previous?.inputs.map((i) => i.sha256));
   const fresh: { input: InputFile; sha256: string }[] = [];
   const skippedInputs: string[] = [];
@@ -84,8 +88,9 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
   if (fresh.length === 0 && previous) return report;
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-snapshot-'));
-  const next = siblingTemp(out, 'next');
+  let next = '';
   try {
+    next = writing(options.out, () => siblingTemp(out, 'next'));
     const staging = path.join(work, 'staging.ndjson');
     const schemaQuarantine = path.join(work, 'quarantine.ndjson');
     const stats = await ingest(fresh, staging, schemaQuarantine, progress);
@@ -99,7 +104,7 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
     } finally {
       db.close();
     }
-    swapInto(next, out);
+    writing(options.out, () => swapInto(next, out));
     for (const s of report.manifest.inputs.slice(previous?.inputs.length ?? 0)) {
       report.read += s.read;
       report.kept += s.kept;
@@ -108,10 +113,21 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
     }
     return report;
   } catch (error) {
-    fs.rmSync(next, { recursive: true, force: true });
+    if (next) fs.rmSync(next, { recursive: true, force: true });
     throw error;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs a file-system step on the snapshot folder; its failure (permissions, a file in the way) is the user's to fix. */
+function writing<T>(out: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if (!err.code) throw error;
+    throw new UserError(`${out}: the snapshots cannot be written (${String(err.message).split('\n')[0]}); check that the folder and its parent are writable`);
   }
 }
 
@@ -131,8 +147,6 @@ interface Conflict {
 }
 
 async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifest; rewritten: string[]; conflicts: Conflict[] }> {
-  const tz = sqlString(m.timezone);
-  const monthOf = (ts: string) => `strftime(timezone(${tz}, ${ts}), '%Y-%m')`;
   await db.run(`CREATE TABLE staged AS SELECT seq, src, pos, ${stagingSelect()}
     FROM read_json(${sqlString(m.staging)}, format = 'newline_delimited', columns = ${stagingColumns()})`);
   const oldMonths = Object.keys(m.previous?.months ?? {});
@@ -153,10 +167,14 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
     WHERE l.rn > 1 ORDER BY l.seq`);
   await db.run(`CREATE TABLE kept AS SELECT * EXCLUDE (rn) FROM ranked WHERE rn = 1`);
   await db.run(`DROP TABLE ranked`);
+  const [span] = await db.all<{ first: number | null; last: number | null }>(`SELECT min(ts) AS first, max(ts) AS last FROM kept`);
+  const bounds = span.first === null ? `(SELECT NULL::VARCHAR AS label, NULL::TIMESTAMPTZ AS start_ts)` : periodBoundsSql(periodRange(span.first, span.last!, 'month', m.timezone));
   await db.run(`CREATE TABLE events AS
-    WITH starts AS (SELECT conversation_id, min(ts) AS start_ts FROM kept WHERE type <> 'health_check' GROUP BY 1)
-    SELECT k.*, ${monthOf("CASE WHEN k.type = 'health_check' THEN k.ts ELSE s.start_ts END")} AS month
-    FROM kept k LEFT JOIN starts s ON k.type <> 'health_check' AND k.conversation_id = s.conversation_id`);
+    WITH starts AS (SELECT conversation_id, min(ts) AS start_ts FROM kept WHERE type <> 'health_check' GROUP BY 1),
+    conversation_months AS (SELECT s.conversation_id, b.label AS month FROM starts s ASOF JOIN ${bounds} b ON s.start_ts >= b.start_ts)
+    SELECT k.*, c.month FROM kept k JOIN conversation_months c USING (conversation_id) WHERE k.type <> 'health_check'
+    UNION ALL BY NAME
+    SELECT h.*, b.label AS month FROM (SELECT * FROM kept WHERE type = 'health_check') h ASOF JOIN ${bounds} b ON h.ts >= b.start_ts`);
   await db.run(`DROP TABLE kept`);
 
   const allMonths = (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY month`)).map((r) => r.month);
@@ -179,8 +197,8 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
   for (const month of allMonths) {
     const old = m.previous?.months[month];
     if (old && !touched.has(month)) {
-      fs.copyFileSync(eventsFile(m.out, month), eventsFile(m.next, month));
-      fs.copyFileSync(conversationsFile(m.out, month), conversationsFile(m.next, month));
+      keepFile(eventsFile(m.out, month), eventsFile(m.next, month));
+      keepFile(conversationsFile(m.out, month), conversationsFile(m.next, month));
       months[month] = old;
       continue;
     }
@@ -189,8 +207,16 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
     await db.run(`COPY (SELECT ${CANONICAL_COLUMNS} FROM events WHERE month = ${monthParam}
         ORDER BY conversation_id NULLS LAST, ts, event_id)
       TO ${sqlString(eventsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
-    await db.run(`COPY (SELECT *, ${monthParam} AS month FROM (${rollupSql(`(SELECT * FROM events WHERE month = ${monthParam})`)}) ORDER BY start_ts, conversation_id)
-      TO ${sqlString(conversationsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
+    // The rollup reads the month's sorted file in one thread: parallel sums of DOUBLE (cost_usd) depend on how
+    // rows are split between threads, and the snapshots must be byte-identical on every run.
+    const [{ threads }] = await db.all<{ threads: number }>(`SELECT current_setting('threads')::INTEGER AS threads`);
+    await db.run(`SET threads = 1`);
+    try {
+      await db.run(`COPY (SELECT *, ${monthParam} AS month FROM (${rollupSql(`read_parquet(${sqlString(eventsFile(m.next, month))})`)}) ORDER BY start_ts, conversation_id)
+        TO ${sqlString(conversationsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
+    } finally {
+      await db.run(`SET threads = ${threads}`);
+    }
     const [counts] = await db.all<{ events: number; conversations: number; health_checks: number }>(`
       SELECT count(*)::INTEGER AS events, count(DISTINCT conversation_id)::INTEGER AS conversations,
              count(*) FILTER (WHERE type = 'health_check')::INTEGER AS health_checks
@@ -248,6 +274,17 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
   };
   fs.writeFileSync(path.join(m.next, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { manifest, rewritten, conflicts };
+}
+
+/** Carries an unchanged month's file into the new state as the same file (a hard link), so it keeps its mtime. */
+function keepFile(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+    const stat = fs.statSync(from);
+    fs.utimesSync(to, stat.atime, stat.mtime);
+  }
 }
 
 function hashFiles(files: string[]): string {

@@ -5,7 +5,10 @@ import path from 'node:path';
 export function siblingTemp(target: string, tag: string): string {
   const parent = path.dirname(path.resolve(target));
   fs.mkdirSync(parent, { recursive: true });
-  return fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.${tag}-`));
+  const dir = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.${tag}-`));
+  // mkdtemp makes the folder private (0700); what is swapped in must be readable like any folder (a web server).
+  fs.chmodSync(dir, 0o777 & ~process.umask());
+  return dir;
 }
 
 /** Replaces `target` with the completed folder `ready` by renames; the old folder is removed afterwards. */

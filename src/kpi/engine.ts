@@ -16,7 +16,7 @@ import {
   type KpiDefinition,
 } from './registry.ts';
 import type { BreakdownFigures, Figures, PeriodDocument, Results, SegmentFigures } from './results.ts';
-import { availabilitySql, breakdownsSql, conversationKpisSql, conversationsTableSql, eventsTableSql, latencyKpisSql } from './sql.ts';
+import { availabilitySql, breakdownsSql, conversationKpisSql, conversationsTableSql, eventsTableSql, latencyKpisSql, type PeriodPass } from './sql.ts';
 
 export interface EngineOptions {
   /** `human_contact_cost_usd` of the config; null leaves `deflection_value_usd` null. */
@@ -116,15 +116,14 @@ function assemble(periods: Period[], rows: { conv: Row[]; latency: Row[]; health
   return out;
 }
 
-async function computeCadence(db: Db, cadence: Cadence, periods: Period[], timezone: string, humanCost: number | null) {
-  const only = periods.map((p) => p.label);
+async function computeCadence(db: Db, pass: PeriodPass, humanCost: number | null) {
   const [conv, latency, health, breakdowns] = [
-    await db.all<Row>(conversationKpisSql(cadence, timezone, humanCost, only)),
-    await db.all<Row>(latencyKpisSql(cadence, timezone, only)),
-    await db.all<Row>(availabilitySql(cadence, timezone, only)),
-    await db.all<Row>(breakdownsSql(cadence, timezone, only)),
+    await db.all<Row>(conversationKpisSql(pass, humanCost)),
+    await db.all<Row>(latencyKpisSql(pass)),
+    await db.all<Row>(availabilitySql(pass)),
+    await db.all<Row>(breakdownsSql(pass)),
   ];
-  return assemble(periods, { conv, latency, health, breakdowns }, humanCost);
+  return assemble(pass.only, { conv, latency, health, breakdowns }, humanCost);
 }
 
 /**
@@ -167,7 +166,7 @@ export async function computeResults(snapshotsDir: string, options: EngineOption
       await db.run(eventsTableSql(months.map((m) => eventsFile(snapshotsDir, m))));
       for (const c of plan) {
         if (!c.missing.length) continue;
-        const computed = await computeCadence(db, c.cadence, c.missing, timezone, humanCost);
+        const computed = await computeCadence(db, { all: c.periods, only: c.missing }, humanCost);
         for (const [label, figures] of computed) {
           c.cached.set(label, figures);
           if (options.cacheDir) writeCache(options.cacheDir, c.cadence, label, c.keys.get(label)!, figures);

@@ -171,10 +171,11 @@ export function periodRange(firstMs: number, lastMs: number, cadence: Cadence, t
   }
 }
 
-/** The SQL expression giving the period label of a TIMESTAMPTZ column in the zone (DuckDB, ICU). */
-export function periodLabelSql(column: string, cadence: Cadence, timezoneLiteral: string): string {
-  const local = `timezone(${timezoneLiteral}, ${column})`;
-  if (cadence === 'month') return `strftime(${local}, '%Y-%m')`;
-  if (cadence === 'quarter') return `strftime(${local}, '%Y') || '-Q' || quarter(${local})`;
-  return `strftime(${local}, '%G-W%V')`;
+/**
+ * A DuckDB table expression `(label, start_ts)` of the periods, for an ASOF join that labels timestamps
+ * (`… ASOF JOIN <bounds> b ON t.ts >= b.start_ts`). Much faster than converting every row with ICU.
+ */
+export function periodBoundsSql(periods: Period[]): string {
+  const rows = periods.map((p) => `('${p.label}', epoch_ms(${p.startMs})::TIMESTAMPTZ)`).join(', ');
+  return `(SELECT * FROM (VALUES ${rows}) AS bounds(label, start_ts))`;
 }

@@ -1,5 +1,5 @@
 import { sqlString } from '../db/connection.ts';
-import { periodLabelSql, type Cadence } from './periods.ts';
+import { periodBoundsSql, type Period } from './periods.ts';
 import { DIMENSIONS, HUMAN_COST_PLACEHOLDER, KPIS, NONE_SEGMENT, type KpiDefinition, type Source } from './registry.ts';
 
 /**
@@ -42,52 +42,65 @@ const dimensionColumns = (): string =>
 
 const kpisOf = (source: Source) => KPIS.filter((k) => k.source === source);
 
-/** Restricts a pass to some periods (the ones the cache does not hold). */
-const onlyPeriods = (labels: string[]): string => `WHERE period IN (${labels.map(sqlString).join(', ')})`;
+/**
+ * A pass labels rows with every period of the cadence (`all`: an ASOF join needs the whole, gapless range, or
+ * a row past a missing bound would take the previous label) and keeps only the periods asked for (`only`).
+ */
+export interface PeriodPass {
+  all: Period[];
+  only: Period[];
+}
+
+/** Restricts a pass to the periods asked for (the ones the cache does not hold). */
+const onlyPeriods = (periods: Period[]): string => `WHERE period IN (${periods.map((p) => sqlString(p.label)).join(', ')})`;
+
+/** The conversations labelled with their period, for joins with events. */
+const periodConversations = (periods: Period[]): string =>
+  `(SELECT c.*, b.label AS period FROM conv c ASOF JOIN ${periodBoundsSql(periods)} b ON c.start_ts >= b.start_ts)`;
 
 /** Conversation KPIs per period and per period × dimension value. */
-export function conversationKpisSql(cadence: Cadence, timezone: string, humanCost: number | null, only: string[]): string {
+export function conversationKpisSql(pass: PeriodPass, humanCost: number | null): string {
   return `
     SELECT period, ${dimensionColumns()},
       ${kpiColumns(kpisOf('conversations'), humanCost)}
-    FROM (SELECT *, ${periodLabelSql('start_ts', cadence, sqlString(timezone))} AS period FROM conv)
-    ${onlyPeriods(only)}
+    FROM ${periodConversations(pass.all)}
+    ${onlyPeriods(pass.only)}
     GROUP BY GROUPING SETS (${groupingSets()})`;
 }
 
 /** Latency KPIs over bot answers with a latency, grouped like the conversation KPIs. */
-export function latencyKpisSql(cadence: Cadence, timezone: string, only: string[]): string {
+export function latencyKpisSql(pass: PeriodPass): string {
   return `
     SELECT period, ${dimensionColumns()},
       ${kpiColumns(kpisOf('latency'), null)}
     FROM (
-      SELECT e.latency_ms, c.*, ${periodLabelSql('c.start_ts', cadence, sqlString(timezone))} AS period
-      FROM ev e JOIN conv c USING (conversation_id)
+      SELECT e.latency_ms, c.*
+      FROM ev e JOIN ${periodConversations(pass.all)} c USING (conversation_id)
       WHERE e.type = 'bot_message')
-    ${onlyPeriods(only)}
+    ${onlyPeriods(pass.only)}
     GROUP BY GROUPING SETS (${groupingSets()})`;
 }
 
 /** Availability per period of the health checks' own timestamps. */
-export function availabilitySql(cadence: Cadence, timezone: string, only: string[]): string {
+export function availabilitySql(pass: PeriodPass): string {
   return `
     SELECT period, ${kpiColumns(kpisOf('health'), null)}
-    FROM (SELECT *, ${periodLabelSql('ts', cadence, sqlString(timezone))} AS period FROM ev WHERE type = 'health_check')
-    ${onlyPeriods(only)}
+    FROM (SELECT h.*, b.label AS period FROM (SELECT * FROM ev WHERE type = 'health_check') h ASOF JOIN ${periodBoundsSql(pass.all)} b ON h.ts >= b.start_ts)
+    ${onlyPeriods(pass.only)}
     GROUP BY period`;
 }
 
 /** Event breakdowns (task, tool, integration, goal) per period and name. */
-export function breakdownsSql(cadence: Cadence, timezone: string, only: string[]): string {
+export function breakdownsSql(pass: PeriodPass): string {
   return `
     SELECT period, type, name, count(*)::DOUBLE AS count,
       count(*) FILTER (WHERE success)::DOUBLE AS successes,
       count(*) FILTER (WHERE NOT success)::DOUBLE AS failures,
       count(DISTINCT conversation_id)::DOUBLE AS conversations
     FROM (
-      SELECT e.*, ${periodLabelSql('c.start_ts', cadence, sqlString(timezone))} AS period
-      FROM ev e JOIN conv c USING (conversation_id)
+      SELECT e.*, c.period
+      FROM ev e JOIN ${periodConversations(pass.all)} c USING (conversation_id)
       WHERE e.type IN ('task', 'tool_call', 'error', 'goal'))
-    ${onlyPeriods(only)}
+    ${onlyPeriods(pass.only)}
     GROUP BY period, type, name`;
 }

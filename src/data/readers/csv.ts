@@ -58,15 +58,17 @@ export function csvReader(file: string): RecordReader {
       let kinds: (FieldKind | undefined)[] = [];
       let pending = '';
       let pendingStart = 0;
+      let pendingBreak = '\n';
       const lines = linesOf(openInput(file));
-      for await (const [line, number] of lines) {
+      for await (const [line, number, lineBreak] of lines) {
         if (!pending && isBlank(line)) continue;
-        const text = pending ? `${pending}\n${line}` : line;
+        const text = pending ? `${pending}${pendingBreak}${line}` : line;
         const start = pending ? pendingStart : number;
         const { cells, complete } = splitCsvRecord(text);
         if (!complete) {
           pending = text;
           pendingStart = start;
+          pendingBreak = lineBreak;
           continue;
         }
         pending = '';

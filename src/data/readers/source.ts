@@ -44,11 +44,13 @@ export function openInput(file: string): Readable {
 
 export function readFailure(file: string, error: unknown): UserError {
   const err = error as NodeJS.ErrnoException;
+  // One line: DuckDB's messages go on with the failing SQL and a caret.
+  const detail = String(err.message).split('\n')[0].trim();
   if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message))
     return new UserError(`${file}: truncated gzip stream; export the file again or remove it from the inputs`);
   if (err.code?.startsWith('Z_') || /incorrect header check|invalid (block type|distance|stored)/i.test(err.message))
-    return new UserError(`${file}: corrupt gzip data (${err.message}); export the file again or remove it from the inputs`);
-  return new UserError(`${file}: cannot be read (${err.message}); check the file's permissions and that it is complete`);
+    return new UserError(`${file}: corrupt gzip data (${detail}); export the file again or remove it from the inputs`);
+  return new UserError(`${file}: cannot be read (${detail}); check the file's permissions and that it is complete`);
 }
 
 /** Drops the missing values of events.md (absent, null, "") so that validation sees only present ones. */

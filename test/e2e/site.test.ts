@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serveStatic } from '../../src/serve/static.ts';
+import { launchBrowser } from './browser.ts';
+import { buildFixtureSite, HOSTILE_CHANNEL, HOSTILE_INTENT, SECRET_TEXT, SECRET_USER, type FixtureSite } from './fixture.ts';
+import { brokenLinks, indexSite } from './links.ts';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let fixture: FixtureSite;
+let browser: Browser | null;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+
+beforeAll(async () => {
+  fixture = await buildFixtureSite();
+  server = await serveStatic(fixture.site);
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (fixture && !process.env.KEEP_FIXTURE) fs.rmSync(fixture.dir, { recursive: true, force: true });
+});
+
+function allFiles(root: string, ext: string): string[] {
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(ext))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url + path.replace(/^\//, ''));
+  return { page, errors };
+}
+
+describe('the built site (files)', () => {
+  it('has every page of every cadence, segment pages, glossary, data page and exports', () => {
+    for (const p of ['index.html', 'month/index.html', 'month/2026-01/index.html', 'week/2026-W05/index.html', 'quarter/2026-Q1/index.html', 'month/2026-02/segments/intent/index.html', 'glossary/index.html', 'data/index.html', 'month/2026-02/kpis.json', 'month/2026-02/kpis.csv'])
+      expect(fs.existsSync(path.join(fixture.site, p)), p).toBe(true);
+  });
+
+  it('resolves every internal link and anchor, with unique ids on every page', () => {
+    const index = indexSite(fixture.site);
+    expect(index.ids.size).toBeGreaterThan(100);
+    expect(brokenLinks(fixture.site, index)).toEqual([]);
+    expect(index.duplicateIds).toEqual([]);
+  });
+
+  it('gives every KPI a home anchor on the period page', () => {
+    const html = fs.readFileSync(path.join(fixture.site, 'month/2026-02/index.html'), 'utf8');
+    for (const id of ['resolution_rate', 'fallback_rate', 'latency_p95_ms', 'availability', 'deflection_value_usd']) expect(html).toContain(`id="${id}"`);
+  });
+
+  it('publishes no message text or raw user id, and escapes hostile values from the data', () => {
+    for (const file of [...allFiles(fixture.site, '.html'), ...allFiles(fixture.site, '.json'), ...allFiles(fixture.site, '.csv')]) {
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text.includes(SECRET_TEXT), file).toBe(false);
+      expect(text.includes(SECRET_USER), file).toBe(false);
+      if (file.endsWith('.html')) {
+        expect(text.includes(HOSTILE_CHANNEL), file).toBe(false);
+        expect(text.includes(HOSTILE_INTENT), file).toBe(false);
+        expect(text.includes('<b>goal</b>'), file).toBe(false);
+      }
+    }
+    const segment = fs.readFileSync(path.join(fixture.site, 'month/2026-01/segments/channel/index.html'), 'utf8');
+    expect(segment).toContain('&lt;script&gt;alert');
+  });
+
+  it('keeps pages small and needs no JavaScript for the content', () => {
+    for (const file of allFiles(fixture.site, '.html')) {
+      expect(fs.statSync(file).size, file).toBeLessThan(1_500_000);
+      const scripts = fs.readFileSync(file, 'utf8').match(/<script[^>]*src="([^"]+)"/g) ?? [];
+      for (const s of scripts) expect(s).toContain('pagefind');
+    }
+  });
+
+  it('writes the kpis.json export with flags and notes beside each period page', () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(fixture.site, 'month/2026-02/kpis.json'), 'utf8'));
+    expect(doc.period).toBe('2026-02');
+    expect(Object.keys(doc.kpis)).toHaveLength(32);
+    expect(Array.isArray(doc.flags)).toBe(true);
+    expect(Array.isArray(doc.notes)).toBe(true);
+  });
+});
+
+describe('the built site in a browser', () => {
+  it('follows the navigation across cadences', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const { page, errors } = await open('/');
+    await page.getByRole('link', { name: 'Months' }).first().click();
+    await page.getByRole('link', { name: '2026-02', exact: true }).first().click();
+    expect(await page.locator('h1').textContent()).toContain('2026-02');
+    await page.getByRole('link', { name: /^week 2026-W05$/ }).click();
+    expect(await page.locator('h1').textContent()).toContain('2026-W05');
+    await page.getByRole('link', { name: /^quarter 2026-Q1$/ }).click();
+    expect(await page.locator('h1').textContent()).toContain('2026-Q1');
+    await page.getByRole('link', { name: /→$/ }).first().isVisible();
+    await page.goto(server.url + 'month/2026-02/#resolution_rate');
+    expect(await page.locator('#resolution_rate').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('labels every chart', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const { page } = await open('/month/2026-02/');
+    const charts = page.locator('figure.chart svg');
+    expect(await charts.count()).toBeGreaterThan(10);
+    for (const svg of await charts.all()) {
+      expect(await svg.getAttribute('role')).toBe('img');
+      expect((await svg.getAttribute('aria-label'))?.length).toBeGreaterThan(5);
+    }
+    await page.close();
+  });
+
+  for (const p of ['/', '/month/2026-02/', '/week/2026-W06/', '/quarter/2026-Q1/', '/month/2026-02/segments/intent/', '/glossary/', '/data/']) {
+    it(`has no serious accessibility violations and no console errors on ${p}`, async (ctx) => {
+      if (!browser) return ctx.skip();
+      const { page, errors } = await open(p);
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run();
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+      });
+      expect(violations).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
