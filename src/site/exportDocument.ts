@@ -1,0 +1,14 @@
+import { interpretationNotes, operationalFlags, hasEnoughHistory, type Flag, type Note } from '../insights/index.ts';
+import type { PeriodDocument } from '../kpi/results.ts';
+
+/** The published kpis.json: the engine's document plus the period's triggered flags and interpretation notes. */
+export type PublishedDocument = PeriodDocument & { flags: Flag[]; notes: Note[] };
+
+export function periodExport(periods: PeriodDocument[], index: number): PublishedDocument {
+  const doc = periods[index];
+  return {
+    ...doc,
+    flags: hasEnoughHistory(periods, index) ? operationalFlags(periods, index) : [],
+    notes: interpretationNotes(doc, periods[index - 1] ?? null),
+  };
+}

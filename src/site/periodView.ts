@@ -1,0 +1,245 @@
+import { renderBars, renderMultiLine, renderSparkline, renderTrend, segmentColor, type Annotation, type TrendPoint } from '../charts/index.ts';
+import { changeTone, type Tone } from '../format/index.ts';
+import {
+  flagRules,
+  goalRate,
+  goalSeries,
+  goalSummary,
+  hasEnoughHistory,
+  interpretationNotes,
+  kpiSeries,
+  operationalFlags,
+  shareOf,
+  underperformingSegments,
+  type Flag,
+  type GoalRow,
+  type Note,
+  type UnderperformingSegment,
+} from '../insights/index.ts';
+import type { Change } from '../kpi/change.ts';
+import type { Cadence } from '../kpi/periods.ts';
+import { DIMENSIONS, FAMILIES, KPIS, kpiById, type Dimension, type Family, type KpiDefinition, type KpiId } from '../kpi/registry.ts';
+import type { PeriodDocument } from '../kpi/results.ts';
+import { anchorId } from './anchors.ts';
+import { findPeriod, siteData } from './data.ts';
+import { periodNavigation, type PeriodNavigation } from './navigation.ts';
+import { exportPath, periodPath, segmentPath } from './paths.ts';
+
+/** How many periods the trends show. */
+export const TREND_PERIODS = 12;
+
+/** The executive view of the article: these KPIs, then the configured business outcome. */
+export const EXECUTIVE_KPIS: KpiId[] = ['conversations', 'resolution_rate', 'escalation_rate', 'satisfaction_rate', 'cost_per_resolved_usd'];
+
+export interface FigureView {
+  id: string;
+  label: string;
+  unit: KpiDefinition['unit'];
+  good: KpiDefinition['good'];
+  value: number | null;
+  previous: number | null;
+  change: Change | null;
+  tone: Tone;
+  /** Where the figure's home is on the page (`#resolution_rate`). */
+  anchor: string;
+  /** Why the figure cannot be measured from these sources, when it cannot. */
+  notMeasured: string | null;
+  sparkline: string;
+}
+
+export interface ChartView {
+  id: string;
+  title: string;
+  svg: string;
+  caption?: string;
+}
+
+export interface FamilyView {
+  id: Family;
+  label: string;
+  question: string;
+  figures: FigureView[];
+  charts: ChartView[];
+}
+
+export interface PeriodView {
+  path: string;
+  cadence: Cadence;
+  doc: PeriodDocument;
+  nav: PeriodNavigation;
+  executive: FigureView[];
+  flags: { checked: boolean; flags: Flag[]; rules: string[] } | null;
+  notes: Note[];
+  operator: ChartView[];
+  quarterly: ChartView[];
+  families: FamilyView[];
+  underperforming: (UnderperformingSegment & { dimension: Dimension; kpi: KpiId })[];
+  goals: GoalRow[];
+  segmentLinks: { dimension: Dimension; path: string; values: number }[];
+  downloads: { json: string; csv: string };
+}
+
+const coverageOf = (doc: PeriodDocument): Record<string, string> => (doc as PeriodDocument & { coverage?: Record<string, string> }).coverage ?? {};
+
+function trend(periods: PeriodDocument[], index: number, kpi: KpiId): TrendPoint[] {
+  return kpiSeries(periods, kpi, { last: TREND_PERIODS, index });
+}
+
+function figureView(periods: PeriodDocument[], index: number, def: KpiDefinition, context: 'exec' | 'table'): FigureView {
+  const doc = periods[index];
+  const id = def.id as KpiId;
+  const change = doc.change?.[id] ?? null;
+  return {
+    id,
+    label: def.label,
+    unit: def.unit,
+    good: def.good,
+    value: doc.kpis[id],
+    previous: doc.previous?.[id] ?? null,
+    change,
+    tone: changeTone(change?.delta ?? null, def.good),
+    anchor: `#${id}`,
+    notMeasured: coverageOf(doc)[id] ?? null,
+    sparkline: renderSparkline(trend(periods, index, id), { unit: def.unit, label: def.label, id: `spark-${context}-${id}` }),
+  };
+}
+
+/** The headline business outcome: the configured goal's rate, with its change and trend. */
+function headlineGoal(periods: PeriodDocument[], index: number, headline: GoalRow): FigureView {
+  return {
+    id: anchorId('goal', headline.name),
+    label: headline.label,
+    unit: 'rate',
+    good: 'up',
+    value: headline.rate,
+    previous: index > 0 ? goalRate(periods[index - 1], headline.name) : null,
+    change: headline.change,
+    tone: changeTone(headline.change?.delta ?? null, 'up'),
+    anchor: `#${anchorId('goal', headline.name)}`,
+    notMeasured: null,
+    sparkline: renderSparkline(goalSeries(periods, headline.name, { last: TREND_PERIODS, index }), { unit: 'rate', label: headline.label, id: 'spark-goal' }),
+  };
+}
+
+function chart(id: string, title: string, svg: string, caption?: string): ChartView {
+  return { id, title, svg, caption };
+}
+
+/** The id of a chart's `<svg>`: the figure around it carries the chart's anchor. */
+const svgId = (id: string) => `${id}-svg`;
+
+function operatorCharts(periods: PeriodDocument[], index: number, annotations: Annotation[]): ChartView[] {
+  const doc = periods[index];
+  const intents = Object.entries(doc.segments.intent)
+    .sort(([, a], [, b]) => (b.conversations ?? 0) - (a.conversations ?? 0))
+    .map(([value, f]) => ({ label: value, value: f.fallback_rate, color: segmentColor(value) }));
+  const latency = (['latency_p50_ms', 'latency_p90_ms', 'latency_p95_ms', 'latency_p99_ms'] as const).map((k) => ({
+    key: kpiById(k)!.label.replace('Latency ', ''),
+    points: trend(periods, index, k),
+  }));
+  const integrations = Object.entries(doc.breakdowns.integration)
+    .sort(([, a], [, b]) => b.count - a.count)
+    .map(([name, f]) => ({ label: name, value: f.count }));
+  const tools = Object.entries(doc.breakdowns.tool)
+    .sort(([, a], [, b]) => b.count - a.count)
+    .map(([name, f]) => ({ label: name, value: f.tool_failure_rate ?? null }));
+  return [
+    chart('chart-fallback-by-intent', 'Fallback rate by intent', renderBars(intents, { title: 'Fallback rate by intent', unit: 'rate', id: svgId('chart-fallback-by-intent') })),
+    chart('chart-latency-percentiles', 'Latency percentiles', renderMultiLine(latency, { title: 'Latency percentiles (p50, p90, p95, p99)', unit: 'ms', annotations, id: svgId('chart-latency-percentiles') })),
+    chart('chart-errors-by-integration', 'Errors by integration', renderBars(integrations, { title: 'Errors by integration', unit: 'count', id: svgId('chart-errors-by-integration') })),
+    chart('chart-retrieval', 'Retrieval success rate', renderTrend(trend(periods, index, 'retrieval_success_rate'), { title: 'Retrieval success rate', unit: 'rate', annotations, goodDirection: 'up', id: svgId('chart-retrieval') })),
+    chart('chart-abandonment', 'Abandonment rate', renderTrend(trend(periods, index, 'abandonment_rate'), { title: 'Abandonment rate', unit: 'rate', annotations, goodDirection: 'down', id: svgId('chart-abandonment') })),
+    chart('chart-tool-failures', 'Tool failure rate by tool', renderBars(tools, { title: 'Tool failure rate by tool', unit: 'rate', id: svgId('chart-tool-failures') })),
+  ];
+}
+
+/** Each family's charts: the trend of its first KPIs, plus the distributions the article asks for. */
+function familyCharts(family: Family, periods: PeriodDocument[], index: number, annotations: Annotation[]): ChartView[] {
+  const doc = periods[index];
+  const trendOf = (kpi: KpiId): ChartView => {
+    const def = kpiById(kpi)!;
+    const id = `chart-trend-${kpi}`;
+    return chart(id, `${def.label} over time`, renderTrend(trend(periods, index, kpi), { title: `${def.label} over time`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }));
+  };
+  const sharesChart = (dimension: Dimension, title: string): ChartView => {
+    const id = `chart-${dimension}-mix`;
+    const rows = shareOf(doc, dimension).map((s) => ({ label: s.value, value: s.share, color: segmentColor(s.value) }));
+    return chart(id, title, renderBars(rows, { title, unit: 'rate', id: svgId(id), xLabel: 'Share of conversations (%)' }));
+  };
+  switch (family) {
+    case 'adoption':
+      return [trendOf('conversations'), sharesChart('channel', 'Channel mix'), sharesChart('entry_point', 'Entry-point distribution')];
+    case 'containment':
+      return [trendOf('resolution_rate'), trendOf('containment_rate')];
+    case 'quality':
+      return [trendOf('fallback_rate'), trendOf('satisfaction_rate')];
+    case 'reliability':
+      return [trendOf('latency_p90_ms'), trendOf('error_conversation_rate')];
+    case 'cost': {
+      const id = 'chart-cost-by-intent';
+      const rows = Object.entries(doc.segments.intent)
+        .sort(([, a], [, b]) => (b.conversations ?? 0) - (a.conversations ?? 0))
+        .map(([value, f]) => ({ label: value, value: f.cost_per_conversation_usd, color: segmentColor(value) }));
+      return [trendOf('cost_per_resolved_usd'), chart(id, 'Cost per conversation by intent', renderBars(rows, { title: 'Cost per conversation by intent', unit: 'usd', id: svgId(id) }))];
+    }
+    case 'business':
+      return [];
+  }
+}
+
+function quarterlyCharts(periods: PeriodDocument[], index: number, annotations: Annotation[]): ChartView[] {
+  const key = ['resolution_rate', 'satisfaction_rate', 'cost_per_resolved_usd'] as const;
+  const value = (['total_cost_usd', 'deflection_value_usd'] as const).map((k) => ({ key: kpiById(k)!.label, points: trend(periods, index, k) }));
+  return [
+    ...key.map((k) => {
+      const def = kpiById(k)!;
+      const id = `chart-quarters-${k}`;
+      return chart(id, `${def.label} across quarters`, renderTrend(trend(periods, index, k), { title: `${def.label} across quarters`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }));
+    }),
+    chart('chart-cost-vs-value', 'Cost against value', renderMultiLine(value, { title: 'Cost against deflection value', unit: 'usd', annotations, id: svgId('chart-cost-vs-value') })),
+  ];
+}
+
+/** The KPIs and dimensions the "where is it underperforming" highlight looks at. */
+const HIGHLIGHT_KPIS: KpiId[] = ['resolution_rate', 'fallback_rate', 'satisfaction_rate', 'latency_p90_ms'];
+const HIGHLIGHT_DIMENSIONS: Dimension[] = ['intent', 'channel', 'language', 'model_version'];
+
+function underperforming(doc: PeriodDocument): PeriodView['underperforming'] {
+  return HIGHLIGHT_DIMENSIONS.flatMap((dimension) =>
+    HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi as Exclude<KpiId, 'availability'>).map((u) => ({ ...u, dimension, kpi }))),
+  )
+    .sort((a, b) => b.impact - a.impact)
+    .slice(0, 6);
+}
+
+/** Everything a period page shows, computed from the results; the .astro files only lay it out. */
+export function periodView(cadence: Cadence, period: string, annotations: Annotation[] = []): PeriodView {
+  const { doc, index, periods } = findPeriod(cadence, period);
+  const path = periodPath(cadence, period);
+  const executive = EXECUTIVE_KPIS.map((k) => figureView(periods, index, kpiById(k)!, 'exec'));
+  const { goals: goalConfig, headlineGoal: headline_goal } = siteData();
+  const goals = goalSummary(doc, periods[index - 1] ?? null, { goals: goalConfig, headline_goal });
+  if (goals.headline) executive.push(headlineGoal(periods, index, goals.headline));
+  const families = FAMILIES.map((f) => ({
+    ...f,
+    figures: KPIS.filter((k) => k.family === f.id).map((k) => figureView(periods, index, k, 'table')),
+    charts: familyCharts(f.id, periods, index, annotations),
+  }));
+  const checked = hasEnoughHistory(periods, index);
+  return {
+    path,
+    cadence,
+    doc,
+    nav: periodNavigation(cadence, index),
+    executive,
+    flags: cadence === 'week' ? { checked, flags: checked ? operationalFlags(periods, index) : [], rules: flagRules(cadence) } : null,
+    notes: interpretationNotes(doc, periods[index - 1] ?? null),
+    operator: operatorCharts(periods, index, annotations),
+    quarterly: cadence === 'quarter' ? quarterlyCharts(periods, index, annotations) : [],
+    families,
+    goals: goals.goals,
+    underperforming: underperforming(doc),
+    segmentLinks: DIMENSIONS.map((d) => ({ dimension: d, path: segmentPath(cadence, period, d), values: Object.keys(doc.segments[d]).length })),
+    downloads: { json: exportPath(cadence, period, 'json'), csv: exportPath(cadence, period, 'csv') },
+  };
+}
