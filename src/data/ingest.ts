@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { UserError } from '../errors.ts';
+import { describeStats, isAdapterReader, type SourceStats } from './adapters/index.ts';
 import type { InputFile } from './inputs.ts';
 import { readFailure } from './readers/source.ts';
 import { readerFor, type SourceRecord } from './readers/index.ts';
@@ -21,6 +22,8 @@ export interface InputStats {
   read: number;
   valid: number;
   quarantined: number;
+  /** For a platform export: the source records read and what became of them (src/data/adapters). */
+  source?: SourceStats;
 }
 
 export interface IngestProgress {
@@ -104,7 +107,13 @@ export async function ingest(
         throw readFailure(input.path, error);
       }
       progress.rows(stat.read);
-      if (stat.read === 0) throw new UserError(`${input.path}: no data rows; export at least one event, or leave the file out`);
+      if (isAdapterReader(reader)) {
+        // A platform export may hold records none of which is a chatbot event (traces of other services): a warning.
+        stat.source = reader.sourceStats;
+        if (reader.sourceStats.read === 0)
+          throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
+        if (stat.read === 0) progress.warn(`${input.path}: no chatbot events in it (${describeStats(input.format, reader.sourceStats)})`);
+      } else if (stat.read === 0) throw new UserError(`${input.path}: no data rows; export at least one event, or leave the file out`);
       if (reader.unknownFields.size)
         progress.warn(`${input.path}: ignored unknown field${reader.unknownFields.size > 1 ? 's' : ''} ${[...reader.unknownFields].sort().join(', ')}`);
       stats.push(stat);

@@ -2,17 +2,28 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { chooseFormat, type AdaptersConfig, type FromOption, type SourceFormat } from './adapters/index.ts';
 
-export type InputFormat = 'ndjson' | 'csv' | 'parquet';
+export type CanonicalFormat = 'ndjson' | 'csv' | 'parquet';
+/** A canonical format, or a platform export read through an adapter (src/data/adapters). */
+export type InputFormat = CanonicalFormat | SourceFormat;
 
 export interface InputFile {
   /** The path as the user gave it (or below the folder they gave), used in messages and the manifest. */
   path: string;
   format: InputFormat;
+  /** The config's `adapters` conventions, for a platform export. */
+  adapters?: AdaptersConfig;
+}
+
+export interface ResolveOptions {
+  /** `--from`: `canonical` (by extension, the default here), a platform format, or `auto` (by content). */
+  from?: FromOption;
+  adapters?: AdaptersConfig;
 }
 
 /** The canonical format of a file from its name (a `.gz` suffix is looked through), or undefined. */
-export function formatOf(file: string): InputFormat | undefined {
+export function formatOf(file: string): CanonicalFormat | undefined {
   const name = file.toLowerCase().replace(/\.gz$/, '');
   if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'ndjson';
   if (name.endsWith('.csv')) return 'csv';
@@ -42,7 +53,9 @@ function filesBelow(dir: string, exclude?: string): string[] {
  * Files of a folder in no known format are passed over (reported through `onSkip`). `exclude` (an absolute path,
  * the snapshot folder) is never walked into: its own Parquet and quarantine files are not exports.
  */
-export function resolveInputs(inputs: string[], onSkip: (file: string) => void = () => {}, exclude?: string): InputFile[] {
+export function resolveInputs(inputs: string[], onSkip: (file: string) => void = () => {}, exclude?: string, options: ResolveOptions = {}): InputFile[] {
+  const from = options.from ?? 'canonical';
+  const entry = (file: string, format: InputFormat): InputFile => (format === 'ndjson' || format === 'csv' || format === 'parquet' ? { path: file, format } : { path: file, format, adapters: options.adapters });
   if (inputs.length === 0) throw new UserError('no inputs: name export files or folders (or set "inputs" in kpi-review.config.json)', 2);
   const files: InputFile[] = [];
   for (const input of inputs) {
@@ -56,16 +69,16 @@ export function resolveInputs(inputs: string[], onSkip: (file: string) => void =
       const before = files.length;
       for (const rel of filesBelow(input, exclude)) {
         const file = path.join(input, rel);
-        const format = formatOf(rel);
-        if (format) files.push({ path: file, format });
+        const format = chooseFormat(file, from, formatOf(rel), true);
+        if (format) files.push(entry(file, format));
         else onSkip(file);
       }
       // Like an input file without data rows, a named folder without export files is a mistake, not "nothing new".
       if (files.length === before) throw new UserError(`${input}: no export files found (.ndjson, .jsonl, .csv, .parquet, optionally .gz); check the path`);
     } else {
-      const format = formatOf(input);
+      const format = chooseFormat(input, from, formatOf(input), false);
       if (!format) throw new UserError(`${input}: unknown file type; name canonical exports .ndjson, .jsonl, .csv or .parquet (optionally .gz)`);
-      files.push({ path: input, format });
+      files.push(entry(input, format));
     }
   }
   if (files.length === 0) throw new UserError(`${inputs.join(', ')}: no export files found (.ndjson, .jsonl, .csv, .parquet, optionally .gz)`);

@@ -6,6 +6,7 @@ import { openDb, sqlString, type Db } from '../db/connection.ts';
 import { UserError } from '../errors.ts';
 import { siblingTemp, swapInto } from '../fs/atomic.ts';
 import { VERSION } from '../version.ts';
+import { addStats, emptyStats, type AdaptersConfig, type FromOption, type SourceStats } from './adapters/index.ts';
 import { identicalPredicate, stagingColumns, stagingSelect, CANONICAL_COLUMNS } from './columns.ts';
 import { ingest, quarantineEntry, type IngestProgress, type InputStats, type QuarantineEntry } from './ingest.ts';
 import { hashFile, resolveInputs, type InputFile } from './inputs.ts';
@@ -29,6 +30,10 @@ export interface SnapshotOptions {
   timezone: string;
   rebuild?: boolean;
   progress?: IngestProgress;
+  /** How inputs are recognised (`--from`; default `canonical`: by extension). */
+  from?: FromOption;
+  /** The config's `adapters` conventions for platform exports. */
+  adapters?: AdaptersConfig;
 }
 
 export interface SnapshotReport {
@@ -41,6 +46,8 @@ export interface SnapshotReport {
   skippedFiles: string[];
   rewrittenMonths: string[];
   quarantineFile: string;
+  /** Per platform format (otel, rasa, copilot-studio) of this run's inputs: the source records read and what became of them. */
+  sources: Record<string, SourceStats>;
 }
 
 const silent: IngestProgress = { fileStarted() {}, rows() {}, warn() {} };
@@ -63,7 +70,7 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
     );
   }
   const skippedFiles: string[] = [];
-  const files = resolveInputs(inputs, (file) => skippedFiles.push(file), out);
+  const files = resolveInputs(inputs, (file) => skippedFiles.push(file), out, { from: options.from, adapters: options.adapters });
   const known = new Set(previous?.inputs.map((i) => i.sha256));
   const fresh: { input: InputFile; sha256: string }[] = [];
   const skippedInputs: string[] = [];
@@ -84,6 +91,7 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
     skippedFiles,
     rewrittenMonths: [],
     quarantineFile: path.join(options.out, QUARANTINE_FILE),
+    sources: {},
   };
   if (fresh.length === 0 && previous) return report;
 
@@ -94,6 +102,7 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
     const staging = path.join(work, 'staging.ndjson');
     const schemaQuarantine = path.join(work, 'quarantine.ndjson');
     const stats = await ingest(fresh, staging, schemaQuarantine, progress);
+    for (const s of stats) if (s.source) addStats((report.sources[s.format] ??= emptyStats()), s.source);
     const db = await openDb({ memoryLimit: '2GB', tempDirectory: path.join(work, 'duckdb') });
     try {
       const result = await mergeAndWrite(db, { out, next, staging, previous, timezone: options.timezone, stats });
@@ -246,6 +255,7 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
       duplicates,
       quarantined: s.quarantined + conflicted,
       event_types: Object.fromEntries(perInput.filter((r) => r.src === src).map((r) => [r.type, r.n])),
+      ...(s.source ? { source: s.source } : {}),
     };
   });
   const [range] = await db.all<{ earliest: number | null; latest: number | null; first_start: number | null; last_start: number | null }>(`

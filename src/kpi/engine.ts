@@ -5,6 +5,7 @@ import { openDb, type Db } from '../db/connection.ts';
 import { VERSION } from '../version.ts';
 import { readCache, writeCache, type CachedFigures } from './cache.ts';
 import { changesOf } from './change.ts';
+import { coverageOf } from './coverage.ts';
 import { CADENCES, periodOf, periodRange, type Cadence, type Period } from './periods.ts';
 import {
   BREAKDOWNS,
@@ -177,6 +178,7 @@ export async function computeResults(snapshotsDir: string, options: EngineOption
     }
   }
 
+  const coverage = coverageOf(manifest.inputs);
   for (const c of plan) {
     let previous: Figures | null = null;
     results.cadences[c.cadence] = c.periods.map((p) => {
@@ -192,6 +194,7 @@ export async function computeResults(snapshotsDir: string, options: EngineOption
         change: previous ? changesOf(figures.kpis, previous) : null,
         segments: figures.segments,
         breakdowns: figures.breakdowns,
+        ...(Object.keys(coverage).length ? { coverage } : {}),
       };
       previous = figures.kpis;
       return doc;

@@ -1,4 +1,5 @@
 import type { Change } from './change.ts';
+import type { Coverage } from './coverage.ts';
 import type { Cadence } from './periods.ts';
 import type { Breakdown, Dimension, KpiId } from './registry.ts';
 
@@ -24,6 +25,8 @@ export interface PeriodDocument {
   change: Record<KpiId, Change> | null;
   segments: Record<Dimension, Record<string, SegmentFigures>>;
   breakdowns: Record<Breakdown, Record<string, BreakdownFigures>>;
+  /** The KPIs the sources cannot measure, with the reason (src/kpi/coverage.ts); present only when there is one. */
+  coverage?: Coverage;
 }
 
 /** Everything the engine computes from one snapshot folder: every period of every cadence. */

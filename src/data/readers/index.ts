@@ -1,3 +1,4 @@
+import { adapterReader } from '../adapters/index.ts';
 import type { InputFile } from '../inputs.ts';
 import { csvReader } from './csv.ts';
 import { ndjsonReader } from './ndjson.ts';
@@ -14,5 +15,9 @@ export function readerFor(input: InputFile): RecordReader {
       return csvReader(input.path);
     case 'parquet':
       return parquetReader(input.path);
+    case 'otel':
+    case 'rasa':
+    case 'copilot-studio':
+      return adapterReader(input.format, input.path, input.adapters);
   }
 }

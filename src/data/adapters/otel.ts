@@ -1,0 +1,582 @@
+import type { SourceRecord } from '../readers/source.ts';
+import {
+  at,
+  exportUnits,
+  isObject,
+  nanos,
+  nanosDiffMs,
+  nanosToMs,
+  num,
+  str,
+  Tally,
+  type AdapterReader,
+  type CanonicalCandidate,
+  type Outcome,
+} from './common.ts';
+import { isFailure } from './json.ts';
+import type { OtelOptions, OtelTarget } from './options.ts';
+
+/**
+ * OpenTelemetry GenAI traces (../shared/samples/README.md): OTLP/JSON as the Collector's file exporter writes it
+ * (one request per line, or one pretty-printed document), and the OpenTelemetry Python SDK's own span JSON.
+ * `spanEvents` and `evaluationEvent` are the pure mapping; `otelReader` streams a file through them.
+ */
+
+export interface SpanEvent {
+  name: string;
+  time?: bigint;
+  attributes: Record<string, unknown>;
+}
+
+/** A span in one shape whichever JSON it came from. Ids are lower-case hex. */
+export interface Span {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  name: string;
+  start?: bigint;
+  end?: bigint;
+  status: 'ok' | 'error' | 'unset';
+  statusMessage?: string;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  events: SpanEvent[];
+}
+
+export interface LogRecord {
+  traceId?: string;
+  spanId?: string;
+  time?: bigint;
+  eventName?: string;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+}
+
+export const EVALUATION_EVENT = 'gen_ai.evaluation.result';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading the JSON shapes
+
+/** An OTLP AnyValue as a plain value (int64 strings become numbers). */
+export function anyValue(v: unknown): unknown {
+  if (!isObject(v)) return undefined;
+  if ('stringValue' in v) return v.stringValue;
+  if ('intValue' in v) return num(v.intValue);
+  if ('doubleValue' in v) return num(v.doubleValue);
+  if ('boolValue' in v) return v.boolValue;
+  if ('arrayValue' in v) return isObject(v.arrayValue) && Array.isArray(v.arrayValue.values) ? v.arrayValue.values.map(anyValue) : [];
+  if ('kvlistValue' in v) return isObject(v.kvlistValue) ? keyValues(v.kvlistValue.values) : {};
+  if ('bytesValue' in v) return v.bytesValue;
+  return undefined;
+}
+
+/** Attribute keys to keep when reading OTLP (all when undefined): the mapping never looks at the others. */
+export type Wanted = ReadonlySet<string> | undefined;
+
+/** An OTLP key/value list as an object (only the `wanted` keys). */
+export function keyValues(list: unknown, wanted?: Wanted): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(list))
+    for (const kv of list) if (isObject(kv) && typeof kv.key === 'string' && (!wanted || wanted.has(kv.key))) out[kv.key] = anyValue(kv.value);
+  return out;
+}
+
+/** An OTLP/JSON trace or span id as lower-case hex: hex as the spec says, or base64 as older exporters wrote it. */
+export function hexId(value: unknown, bytes: 16 | 8): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (/^[0-9a-f]+$/i.test(value) && value.length === bytes * 2) return /^0+$/.test(value) ? undefined : value.toLowerCase();
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length === Math.ceil(bytes / 3) * 4) {
+    const buf = Buffer.from(value, 'base64');
+    if (buf.length === bytes) return buf.toString('hex');
+  }
+  return value.toLowerCase();
+}
+
+/** A trace or span id of the Python SDK's JSON (an integer, its digits, or `0x…`) as zero-padded lower-case hex. */
+export function sdkId(value: unknown, bytes: 16 | 8): string | undefined {
+  if (typeof value === 'number') value = Number.isSafeInteger(value) ? String(value) : undefined;
+  if (typeof value !== 'string' || value === '') return undefined;
+  let n: bigint;
+  if (/^0x[0-9a-f]+$/i.test(value)) n = BigInt(value);
+  else if (/^\d+$/.test(value)) n = BigInt(value);
+  else return value.toLowerCase();
+  return n === 0n ? undefined : n.toString(16).padStart(bytes * 2, '0');
+}
+
+function otlpStatus(status: unknown): Pick<Span, 'status' | 'statusMessage'> {
+  if (!isObject(status)) return { status: 'unset' };
+  const code = status.code;
+  const s = code === 2 || code === 'STATUS_CODE_ERROR' || code === '2' ? 'error' : code === 1 || code === 'STATUS_CODE_OK' || code === '1' ? 'ok' : 'unset';
+  return { status: s, statusMessage: str(status.message) };
+}
+
+/** A span of an OTLP/JSON request. */
+export function fromOtlpSpan(span: Record<string, unknown>, resource: Record<string, unknown>, wanted?: Wanted): Span {
+  return {
+    traceId: hexId(span.traceId, 16),
+    spanId: hexId(span.spanId, 8),
+    parentSpanId: hexId(span.parentSpanId, 8),
+    name: typeof span.name === 'string' ? span.name : '',
+    start: nanos(span.startTimeUnixNano),
+    end: nanos(span.endTimeUnixNano),
+    ...otlpStatus(span.status),
+    attributes: keyValues(span.attributes, wanted),
+    resource,
+    events: Array.isArray(span.events)
+      ? span.events.filter(isObject).map((e) => ({ name: String(e.name ?? ''), time: nanos(e.timeUnixNano), attributes: keyValues(e.attributes, wanted) }))
+      : [],
+  };
+}
+
+/** A time of the Python SDK's span JSON: integer nanoseconds, or an ISO-8601 string with up to 9 fraction digits. */
+function sdkTime(value: unknown): bigint | undefined {
+  if (typeof value === 'string') {
+    const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+    if (m) {
+      const ms = Date.parse(`${m[1]}${m[3]}`);
+      if (Number.isNaN(ms)) return undefined;
+      return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+    }
+  }
+  return nanos(value);
+}
+
+/** A span of the OpenTelemetry Python SDK's `ReadableSpan.to_json()` (flat attributes, integer or `0x` ids). */
+export function fromSdkSpan(span: Record<string, unknown>): Span {
+  const context = isObject(span.context) ? span.context : {};
+  const parent = isObject(span.parent) ? span.parent : undefined;
+  const status = isObject(span.status) ? span.status : {};
+  const code = String(status.status_code ?? '').toLowerCase().replace(/^statuscode\./, '');
+  const resource = isObject(span.resource) ? (isObject(span.resource.attributes) ? span.resource.attributes : {}) : {};
+  return {
+    traceId: sdkId(context.trace_id, 16),
+    spanId: sdkId(context.span_id, 8),
+    parentSpanId: parent ? sdkId(parent.span_id, 8) : sdkId(span.parent_id, 8),
+    name: typeof span.name === 'string' ? span.name : '',
+    start: sdkTime(span.start_time),
+    end: sdkTime(span.end_time),
+    status: code === 'error' ? 'error' : code === 'ok' ? 'ok' : 'unset',
+    statusMessage: str(status.description),
+    attributes: isObject(span.attributes) ? span.attributes : {},
+    resource,
+    events: Array.isArray(span.events)
+      ? span.events.filter(isObject).map((e) => ({ name: String(e.name ?? ''), time: sdkTime(e.timestamp), attributes: isObject(e.attributes) ? e.attributes : {} }))
+      : [],
+  };
+}
+
+export function fromOtlpLog(log: Record<string, unknown>, resource: Record<string, unknown>, wanted?: Wanted): LogRecord {
+  const attributes = keyValues(log.attributes, wanted);
+  return {
+    traceId: hexId(log.traceId, 16),
+    spanId: hexId(log.spanId, 8),
+    time: nanos(log.timeUnixNano) ?? nanos(log.observedTimeUnixNano),
+    eventName: str(log.eventName) ?? str(attributes['event.name']),
+    attributes,
+    resource,
+  };
+}
+
+/** Whether a JSON object is an OTLP request or (a list of) the SDK's spans: what auto-detection checks. */
+export function looksLikeOtel(o: Record<string, unknown>): boolean {
+  if (Array.isArray(o.resourceSpans) || Array.isArray(o.resourceLogs)) return true;
+  if (Array.isArray(o.spans)) return o.spans.some((s) => isObject(s) && isSdkSpan(s));
+  return isSdkSpan(o);
+}
+
+const isSdkSpan = (o: Record<string, unknown>) => isObject(o.context) && 'trace_id' in o.context && 'span_id' in o.context;
+
+/** What one JSON unit of an OpenTelemetry file holds. */
+export type OtelItem =
+  | { kind: 'span'; span: Span; raw: unknown; line: number }
+  | { kind: 'log'; log: LogRecord; raw: unknown; line: number }
+  | { kind: 'unreadable'; error: string; raw: unknown; line: number };
+
+/** Unpacks one JSON unit (a request, a ResourceSpans element, an SDK span) into spans and log records. */
+export function* itemsOf(value: unknown, key: string | undefined, line: number, wanted?: Wanted): Generator<OtelItem> {
+  if (!isObject(value)) {
+    yield { kind: 'unreadable', error: `${at(line)}: not a JSON object`, raw: value, line };
+    return;
+  }
+  if (key === 'resourceSpans') return yield* resourceSpans(value, line, wanted);
+  if (key === 'resourceLogs') return yield* resourceLogs(value, line, wanted);
+  if (key === 'spans' || (key === '' && isSdkSpan(value)) || (key === undefined && isSdkSpan(value))) {
+    yield { kind: 'span', span: fromSdkSpan(value), raw: value, line };
+    return;
+  }
+  if (key === '' && (Array.isArray(value.scopeSpans) || Array.isArray(value.instrumentationLibrarySpans))) return yield* resourceSpans(value, line, wanted);
+  if (Array.isArray(value.resourceSpans) || Array.isArray(value.resourceLogs) || Array.isArray(value.spans)) {
+    for (const rs of Array.isArray(value.resourceSpans) ? value.resourceSpans : []) if (isObject(rs)) yield* resourceSpans(rs, line, wanted);
+    for (const rl of Array.isArray(value.resourceLogs) ? value.resourceLogs : []) if (isObject(rl)) yield* resourceLogs(rl, line, wanted);
+    for (const s of Array.isArray(value.spans) ? value.spans : []) if (isObject(s)) yield { kind: 'span', span: fromSdkSpan(s), raw: s, line };
+    return;
+  }
+  yield { kind: 'unreadable', error: `${at(line)}: neither an OTLP request (resourceSpans, resourceLogs) nor an SDK span`, raw: value, line };
+}
+
+function* resourceSpans(rs: Record<string, unknown>, line: number, wanted: Wanted): Generator<OtelItem> {
+  const resource = isObject(rs.resource) ? keyValues(rs.resource.attributes, wanted) : {};
+  const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
+  for (const scope of scopes)
+    if (isObject(scope) && Array.isArray(scope.spans))
+      for (const span of scope.spans) if (isObject(span)) yield { kind: 'span', span: fromOtlpSpan(span, resource, wanted), raw: span, line };
+}
+
+function* resourceLogs(rl: Record<string, unknown>, line: number, wanted: Wanted): Generator<OtelItem> {
+  const resource = isObject(rl.resource) ? keyValues(rl.resource.attributes, wanted) : {};
+  const scopes = Array.isArray(rl.scopeLogs) ? rl.scopeLogs : Array.isArray(rl.instrumentationLibraryLogs) ? rl.instrumentationLibraryLogs : [];
+  for (const scope of scopes)
+    if (isObject(scope) && Array.isArray(scope.logRecords))
+      for (const log of scope.logRecords) if (isObject(log)) yield { kind: 'log', log: fromOtlpLog(log, resource, wanted), raw: log, line };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The mapping
+
+/** The first attribute of `keys` present on the span (its own attributes, then its resource's). */
+export function attribute(span: Pick<Span, 'attributes' | 'resource'>, keys: readonly string[]): unknown {
+  for (const key of keys) {
+    const v = span.attributes[key];
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  for (const key of keys) {
+    const v = span.resource[key];
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v || undefined : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+
+/** The canonical string fields an attribute can carry, with the keys the options name for each. */
+export function fieldKeys(options: OtelOptions): [string, readonly string[]][] {
+  return [['user_id', options.user_id_keys], ...Object.entries(options.dimension_keys)];
+}
+
+export type Classification = { target: Exclude<OtelTarget, 'skip'>; operation: string } | { skip: string };
+
+/** Which canonical event a span becomes, from its operation name; a nested invoke_agent is part of its root's task. */
+export function classifySpan(span: Span, options: OtelOptions): Classification {
+  const operation = text(attribute(span, options.operation_keys));
+  if (operation === undefined) return { skip: `no ${options.operation_keys[0] ?? 'operation'}` };
+  const target = Object.hasOwn(options.operations, operation) ? options.operations[operation] : undefined;
+  if (target === undefined || target === 'skip') return { skip: operation };
+  if (target === 'task' && span.parentSpanId) return { skip: `nested ${operation}` };
+  return { target, operation };
+}
+
+/** What the reader knows about the span's trace and conversation from the whole file. */
+export interface SpanContext {
+  conversationId: string;
+  /** True on the earliest mapped span of the conversation: it also yields `conversation_started`. */
+  first: boolean;
+  /** Field values set elsewhere in the trace (user id, dimensions), used where the span has none of its own. */
+  inherited: Record<string, string>;
+}
+
+/** A span's canonical events (pure). Evaluation events inside the span are mapped separately by `evaluationEvent`. */
+export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, line?: number): Outcome {
+  const where = `span ${span.traceId ?? '?'}:${span.spanId ?? '?'}${line ? ` (${at(line)})` : ''}`;
+  const kind = classifySpan(span, options);
+  if ('skip' in kind) return kind;
+  if (!span.traceId || !span.spanId) return { error: `${where}: no traceId or spanId, so no event id can be derived` };
+  if (span.start === undefined) return { error: `${where}: no start time (startTimeUnixNano)` };
+  const id = `${span.traceId}:${span.spanId}`;
+  const ts = nanosToMs(span.start);
+  const common: CanonicalCandidate = { conversation_id: ctx.conversationId };
+  for (const [field, keys] of fieldKeys(options)) common[field] = text(attribute(span, keys)) ?? ctx.inherited[field];
+  const failed = span.status === 'error' || attribute(span, ['error.type']) !== undefined;
+  const latency = span.end !== undefined ? nanosDiffMs(span.start, span.end) : undefined;
+  const usage = {
+    tokens_in: num(attribute(span, USAGE_KEYS[0])),
+    tokens_out: num(attribute(span, USAGE_KEYS[1])),
+    cost_usd: cost(span, options.cost_keys),
+  };
+  const name = (keys: string[]) => text(attribute(span, keys));
+  let main: CanonicalCandidate;
+  switch (kind.target) {
+    case 'bot_message':
+      main = { type: 'bot_message', latency_ms: latency, ...usage, text: text(attribute(span, options.text_keys)) };
+      break;
+    case 'user_message':
+      main = { type: 'user_message', text: text(attribute(span, options.text_keys)) };
+      break;
+    case 'tool_call':
+      main = { type: 'tool_call', name: name(['gen_ai.tool.name']) ?? stripOperation(span.name, kind.operation), success: !failed, latency_ms: latency, ...usage };
+      break;
+    case 'retrieval':
+      main = { type: 'retrieval', name: name(['gen_ai.data_source.id']), success: !failed, ...usage };
+      break;
+    case 'task':
+      main = { type: 'task', name: name(['gen_ai.agent.name', 'gen_ai.workflow.name']) ?? stripOperation(span.name, kind.operation), success: !failed };
+      break;
+  }
+  const events: CanonicalCandidate[] = [];
+  if (ctx.first) events.push({ event_id: `${id}:start`, ts, type: 'conversation_started', ...common });
+  events.push({ event_id: id, ts, ...common, ...main });
+  if (failed) {
+    // The component that failed: the tool, agent or index the event names, else the model's provider or the model.
+    const component = (typeof main.name === 'string' ? main.name : undefined) ?? name(['gen_ai.provider.name', 'gen_ai.system']) ?? common.model_version ?? kind.operation;
+    events.push({
+      event_id: `${id}:error`,
+      ts: span.end !== undefined ? nanosToMs(span.end) : ts,
+      type: 'error',
+      ...common,
+      name: String(component),
+      error_code: text(attribute(span, ['error.type'])) ?? span.statusMessage,
+    });
+  }
+  return { events };
+}
+
+/** Input and output token keys: the current names, then the deprecated ones still common in real data. */
+const USAGE_KEYS = [
+  ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
+  ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
+];
+const NAME_KEYS = ['gen_ai.tool.name', 'gen_ai.data_source.id', 'gen_ai.agent.name', 'gen_ai.workflow.name', 'gen_ai.provider.name', 'gen_ai.system'];
+
+const stripOperation = (spanName: string, operation: string) => (spanName.startsWith(`${operation} `) ? spanName.slice(operation.length + 1) : spanName) || operation;
+
+/** The sum of the cost attributes present (USD), or undefined when none is. */
+function cost(span: Span, keys: readonly string[]): number | undefined {
+  let total: number | undefined;
+  for (const key of keys) {
+    const v = num(span.attributes[key] ?? span.resource[key]);
+    if (v !== undefined) total = (total ?? 0) + v;
+  }
+  return total;
+}
+
+/**
+ * A `gen_ai.evaluation.result` (a span event or a log record) → `review`: `name` = the evaluation's name,
+ * `success` from the score's label (the pass and fail labels of the options); a result without such a label
+ * cannot be a review and is quarantined.
+ */
+export function evaluationEvent(
+  attributes: Record<string, unknown>,
+  where: { eventId: string; time: bigint | undefined; conversationId: string | undefined; describe: string },
+  options: OtelOptions,
+): Outcome {
+  if (where.conversationId === undefined) return { error: `${where.describe}: no trace id or conversation id to attach the evaluation to` };
+  if (where.time === undefined) return { error: `${where.describe}: no time` };
+  const label = text(attributes['gen_ai.evaluation.score.label'])?.toLowerCase();
+  const pass = options.evaluation_pass_labels.map((l) => l.toLowerCase());
+  const fail = options.evaluation_fail_labels.map((l) => l.toLowerCase());
+  const success = label === undefined ? undefined : pass.includes(label) ? true : fail.includes(label) ? false : undefined;
+  if (success === undefined)
+    return {
+      error: `${where.describe}: evaluation result ${label === undefined ? 'without a score label' : `labelled ${JSON.stringify(label)}`}; list its label in adapters.otel.evaluation_pass_labels or evaluation_fail_labels`,
+    };
+  return {
+    events: [
+      {
+        event_id: where.eventId,
+        ts: nanosToMs(where.time),
+        conversation_id: where.conversationId,
+        type: 'review',
+        name: text(attributes['gen_ai.evaluation.name']),
+        success,
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reader: two streaming passes. The first learns each trace's conversation (the highest-priority conversation
+// key found on any of its spans, else its trace id), the values its spans share (user id, dimensions) and each
+// conversation's earliest mapped span; the second maps every span with that knowledge. Memory grows with the
+// number of traces, not with the size of the file.
+
+/** What the first pass keeps of a trace: a few fields, with repeated strings shared (memory per trace, not per byte). */
+class TraceInfo {
+  /** The value of the highest-priority conversation key seen on any of the trace's spans, and that key's rank. */
+  conv: string | undefined = undefined;
+  rank = Number.POSITIVE_INFINITY;
+  /** Field values (user id, dimensions) the trace's spans share. */
+  values: Record<string, string> | undefined = undefined;
+  /** The earliest span of the trace that maps to an event. */
+  firstStart: bigint | undefined = undefined;
+  firstSpan: string | undefined = undefined;
+}
+
+export interface OtelIndex {
+  conversationOf(traceId: string): string;
+  inherited(traceId: string): Record<string, string>;
+  isFirst(traceId: string, spanId: string): boolean;
+}
+
+const DESCEND = new Set(['resourceSpans', 'resourceLogs', 'spans']);
+
+async function* otelItems(file: string, wanted: Wanted): AsyncGenerator<OtelItem> {
+  for await (const item of exportUnits(file, DESCEND)) {
+    if (isFailure(item)) yield { kind: 'unreadable', error: `${at(item.line)}: ${item.error}`, raw: item.raw, line: item.line };
+    else yield* itemsOf(item.value, item.key, item.line, wanted);
+  }
+}
+
+/** The attributes the mapping reads with these options (the rest of an OTLP span is not decoded). */
+export function wantedKeys(options: OtelOptions): Set<string> {
+  return new Set([
+    ...options.conversation_id_keys,
+    ...options.user_id_keys,
+    ...options.cost_keys,
+    ...options.operation_keys,
+    ...Object.values(options.dimension_keys).flat(),
+    ...options.text_keys,
+    ...USAGE_KEYS.flat(),
+    ...NAME_KEYS,
+    'error.type',
+    'event.name',
+    'gen_ai.evaluation.name',
+    'gen_ai.evaluation.score.label',
+  ]);
+}
+
+/** Builds the index from spans in file order (exported for tests; the reader feeds it from the first pass). */
+export function buildIndex(spans: Iterable<Span>, options: OtelOptions): OtelIndex {
+  const indexer = new Indexer(options);
+  for (const span of spans) indexer.add(span);
+  return indexer.finish();
+}
+
+class Indexer {
+  private traces = new Map<string, TraceInfo>();
+  private pool = new Map<string, string>();
+  private fields: [string, readonly string[]][];
+  private options: OtelOptions;
+  constructor(options: OtelOptions) {
+    this.options = options;
+    this.fields = fieldKeys(options);
+  }
+
+  private intern(s: string): string {
+    const shared = this.pool.get(s);
+    if (shared !== undefined) return shared;
+    this.pool.set(s, s);
+    return s;
+  }
+
+  private info(traceId: string): TraceInfo {
+    let info = this.traces.get(traceId);
+    if (!info) this.traces.set(traceId, (info = new TraceInfo()));
+    return info;
+  }
+
+  add(span: Span): void {
+    if (!span.traceId) return;
+    const keys = this.options.conversation_id_keys;
+    for (let rank = 0; rank < keys.length; rank++) {
+      const v = text(span.attributes[keys[rank]] ?? span.resource[keys[rank]]);
+      if (v === undefined) continue;
+      const info = this.info(span.traceId);
+      if (rank < info.rank) {
+        info.conv = this.intern(v);
+        info.rank = rank;
+      }
+      break;
+    }
+    for (const [field, keys] of this.fields) {
+      const v = text(attribute(span, keys));
+      if (v === undefined) continue;
+      const info = this.info(span.traceId);
+      info.values ??= {};
+      info.values[field] ??= this.intern(v);
+    }
+    if (span.spanId && span.start !== undefined && !('skip' in classifySpan(span, this.options))) {
+      const info = this.info(span.traceId);
+      if (info.firstStart === undefined || span.start < info.firstStart || (span.start === info.firstStart && span.spanId < info.firstSpan!)) {
+        info.firstStart = span.start;
+        info.firstSpan = span.spanId;
+      }
+    }
+  }
+
+  finish(): OtelIndex {
+    const traces = this.traces;
+    this.pool.clear();
+    const conversationOf = (traceId: string) => traces.get(traceId)?.conv ?? traceId;
+    const firsts = new Map<string, { start: bigint; traceId: string; spanId: string }>();
+    for (const [traceId, info] of traces) {
+      if (info.firstStart !== undefined) {
+        const conversation = conversationOf(traceId);
+        const best = firsts.get(conversation);
+        const mine = { start: info.firstStart, traceId, spanId: info.firstSpan! };
+        if (!best || mine.start < best.start || (mine.start === best.start && `${traceId}:${mine.spanId}` < `${best.traceId}:${best.spanId}`))
+          firsts.set(conversation, mine);
+        info.firstStart = info.firstSpan = undefined;
+      }
+      // The second pass needs only what a trace's spans share.
+      if (info.conv === undefined && info.values === undefined) traces.delete(traceId);
+    }
+    return {
+      conversationOf,
+      inherited: (traceId) => traces.get(traceId)?.values ?? {},
+      isFirst: (traceId, spanId) => {
+        const best = firsts.get(conversationOf(traceId));
+        return best !== undefined && best.traceId === traceId && best.spanId === spanId;
+      },
+    };
+  }
+}
+
+export function otelReader(file: string, options: OtelOptions): AdapterReader {
+  const tally = new Tally();
+  return {
+    format: 'otel',
+    unknownFields: tally.unknownFields,
+    sourceStats: tally.stats,
+    async *records(): AsyncGenerator<SourceRecord> {
+      const wanted = wantedKeys(options);
+      const indexer = new Indexer(options);
+      for await (const item of otelItems(file, wanted)) if (item.kind === 'span') indexer.add(item.span);
+      const index = indexer.finish();
+      for await (const item of otelItems(file, wanted)) {
+        if (item.kind === 'unreadable') {
+          yield* tally.record('unreadable record', item.raw, { error: item.error });
+        } else if (item.kind === 'span') {
+          const span = item.span;
+          const ctx: SpanContext = span.traceId
+            ? { conversationId: index.conversationOf(span.traceId), first: !!span.spanId && index.isFirst(span.traceId, span.spanId), inherited: index.inherited(span.traceId) }
+            : { conversationId: '', first: false, inherited: {} };
+          yield* tally.record('span', item.raw, spanEvents(span, ctx, options, item.line));
+          for (const [i, event] of span.events.entries()) {
+            if (event.name !== EVALUATION_EVENT) continue;
+            const outcome = evaluationEvent(
+              event.attributes,
+              {
+                eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
+                time: event.time ?? span.end ?? span.start,
+                conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
+                describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
+              },
+              options,
+            );
+            yield* tally.record('span event', event, outcome);
+          }
+        } else {
+          yield* tally.record('log record', item.raw, logEvents(item.log, index, options, item.line));
+        }
+      }
+    },
+  };
+}
+
+/** A log record: an evaluation result becomes a review; any other log is skipped. */
+export function logEvents(log: LogRecord, index: Pick<OtelIndex, 'conversationOf'> | undefined, options: OtelOptions, line?: number): Outcome {
+  if (log.eventName !== EVALUATION_EVENT) return { skip: log.eventName ? `log ${log.eventName}` : 'log record' };
+  const own = text(attribute({ attributes: log.attributes, resource: log.resource }, options.conversation_id_keys));
+  const conversationId = own ?? (log.traceId ? (index ? index.conversationOf(log.traceId) : log.traceId) : undefined);
+  const name = text(log.attributes['gen_ai.evaluation.name']) ?? '';
+  return evaluationEvent(
+    log.attributes,
+    {
+      eventId: `${log.traceId ?? conversationId}:${log.spanId ?? ''}:evaluation:${name}:${log.time ?? ''}`,
+      time: log.time,
+      conversationId,
+      describe: `log record${line ? ` (${at(line)})` : ''}`,
+    },
+    options,
+  );
+}
