@@ -11,5 +11,15 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'always' },
   integrations: [mdx()],
   devToolbar: { enabled: false },
-  vite: { logLevel: 'warn' },
+  vite: {
+    logLevel: 'warn',
+    build: {
+      rollupOptions: {
+        // MDX content modules carry Astro's own "use astro:head-inject" directive; the bundler's note about it is noise.
+        onwarn(warning, warn) {
+          if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+        },
+      },
+    },
+  },
 });

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { CADENCES, type Cadence } from '../kpi/periods.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -16,6 +17,15 @@ export interface CommandSpec {
 }
 
 export const CONFIG_OPTION: OptionSpec = { type: 'string', value: 'FILE', description: 'config file (default: ./kpi-review.config.json)' };
+export const SNAPSHOTS_OPTION: OptionSpec = { type: 'string', value: 'DIR', description: 'snapshot folder (default: data/snapshots)' };
+export const CADENCE_OPTION: OptionSpec = { type: 'string', value: 'C', description: 'week, month or quarter (default: month)' };
+
+/** The `--cadence` flag's value (default month), or a UsageError. */
+export function cadenceOf(value: string | boolean | undefined): Cadence {
+  const cadence = (value as string | undefined) ?? 'month';
+  if (!(CADENCES as readonly string[]).includes(cadence)) throw new UsageError(`--cadence ${cadence}: expected week, month or quarter`);
+  return cadence as Cadence;
+}
 
 /** Help text generated from the command's option descriptions. */
 export function helpText(spec: CommandSpec): string {

@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshot: () => import('./snapshot.ts'),
   kpis: () => import('./kpis.ts'),
   build: () => import('./build.ts'),
+  'new-review': () => import('./newReview.ts'),
 
   schema: () => import('./schema.ts'),
   sample: () => import('./sample.ts'),
@@ -25,6 +26,7 @@ function usage(): string {
     '  snapshot   validate exports and write per-month Parquet snapshots',
     '  kpis       print one period\'s KPIs as JSON or CSV',
     '  build      build the static review site',
+    '  new-review scaffold a review for a period (MDX, prefilled with its figures)',
     '  schema     print the JSON Schema of canonical events (or of the config)',
     '  sample     write the bundled sample export (a year of events with stories to find)',
     '',

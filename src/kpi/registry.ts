@@ -1,3 +1,5 @@
+import { DIMENSION_FIELDS } from '../data/schema.ts';
+
 /**
  * The KPI registry: the single source of truth for every figure of ../shared/spec/kpis.md. Pages, the JSON and
  * CSV exports, the glossary and the MDX components read it; the engine builds its SQL from `sql`.
@@ -125,18 +127,8 @@ export const GOAL_RATE: Omit<KpiDefinition, 'sql' | 'source' | 'emptyValue'> = {
   definition: 'Share of conversations with at least one event of the business goal (per goal name).',
 };
 
-export const DIMENSIONS = [
-  'channel',
-  'entry_point',
-  'intent',
-  'language',
-  'device',
-  'user_type',
-  'model_version',
-  'kb_version',
-  'prompt_version',
-  'user_cohort',
-] as const;
+/** The segment dimensions: the events' conversation dimensions, then the derived user cohort. */
+export const DIMENSIONS = [...DIMENSION_FIELDS, 'user_cohort'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const BREAKDOWNS = ['task', 'tool', 'integration', 'goal'] as const;

@@ -6,7 +6,9 @@ import type { Config } from '../config/schema.ts';
 import { requireManifest } from '../data/manifest.ts';
 import { UserError } from '../errors.ts';
 import { siblingTemp, swapInto } from '../fs/atomic.ts';
+import { loadContent } from '../content/load.ts';
 import { computeResults, defaultCacheDir } from '../kpi/engine.ts';
+import { plainPublication } from '../publish/publication.ts';
 import { SITE_DATA_ENV, type SiteData } from './data.ts';
 import { summarizeQuarantine } from './quarantine.ts';
 
@@ -36,7 +38,20 @@ export interface SiteBuildReport {
 async function runAstro(outDir: string, base: string): Promise<void> {
   const { build } = await import('astro');
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
-  await build({ root: PACKAGE_ROOT, outDir, base, logLevel: 'warn', mode: 'production' });
+  // With outDir outside the current folder, Astro puts its prerender chunks in <cwd>/.astro/.prerender and deletes
+  // that folder when done: two builds at once (tests in parallel, a CLI beside another) delete each other's
+  // chunks. Building from a fresh folder inside the project keeps them private (and still resolves packages).
+  const dotAstro = path.join(PACKAGE_ROOT, '.astro');
+  fs.mkdirSync(dotAstro, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(dotAstro, 'build-'));
+  const cwd = process.cwd();
+  process.chdir(scratch);
+  try {
+    await build({ root: PACKAGE_ROOT, outDir, base, logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
   const pagefind = await import('pagefind');
   const { index } = await pagefind.createIndex({});
   if (!index) throw new Error('pagefind could not start');
@@ -51,48 +66,78 @@ function countPages(dir: string): number {
   return n;
 }
 
+export type SiteDataOptions = Pick<SiteBuildOptions, 'snapshots' | 'content' | 'config' | 'builtAt' | 'log'>;
+
+/**
+ * Everything the pages read: the results (computed, or from the cache), the checked content, the manifest
+ * and the quarantine summary. A bad review or annotation fails here, before anything is written.
+ */
+export async function prepareSiteData(options: SiteDataOptions): Promise<SiteData> {
+  const log = options.log ?? (() => {});
+  const manifest = requireManifest(options.snapshots);
+  if (options.config.timezoneFromFile && options.config.timezone !== manifest.timezone)
+    throw new UserError(`the config's timezone is ${options.config.timezone} but the snapshots in ${options.snapshots} were built in ${manifest.timezone}; rebuild them with \`kpi-review snapshot --rebuild\` or fix the config`);
+  const results = await computeResults(options.snapshots, {
+    humanContactCostUsd: options.config.human_contact_cost_usd,
+    cacheDir: defaultCacheDir(options.snapshots),
+  });
+  const content = loadContent(options.content, results);
+  log(`computed ${results.cadences.month.length} months, ${results.cadences.week.length} weeks, ${results.cadences.quarter.length} quarters`);
+  return {
+    title: options.config.site.title,
+    builtAt: options.builtAt.toISOString(),
+    results,
+    manifest,
+    quarantine: await summarizeQuarantine(options.snapshots),
+    goals: options.config.goals,
+    headlineGoal: options.config.headline_goal,
+    humanContactCostUsd: options.config.human_contact_cost_usd,
+    drafts: options.config.site.drafts,
+    reviews: content.reviews
+      .filter((r) => options.config.site.drafts === 'show' || r.data.status === 'final')
+      .map(({ cadence, period, data }) => ({ cadence, period, data })),
+    annotations: content.annotations.map(({ file: _file, ...a }) => a),
+    publication: plainPublication(options.builtAt.toISOString()),
+  };
+}
+
+/** Writes the site data where the pages find it (KPI_REVIEW_SITE_DATA) and points Astro at the content folder. */
+export function useSiteData(data: SiteData, dataFile: string, content: string): void {
+  fs.writeFileSync(dataFile, JSON.stringify(data));
+  process.env[SITE_DATA_ENV] = dataFile;
+  process.env[CONTENT_ENV] = path.resolve(content);
+}
+
+/**
+ * Renders prepared site data into the empty folder `out` (Astro, then the search index) and counts its pages.
+ * The published tree renders the same data twice, for `v/<id>/` and for `latest/` (src/publish/site.ts).
+ */
+export async function renderSite(data: SiteData, options: { content: string; out: string; base: string }): Promise<number> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-site-'));
+  try {
+    useSiteData(data, path.join(work, 'site-data.json'), options.content);
+    await runAstro(options.out, options.base);
+    return countPages(options.out);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds the complete static review site from the snapshots and the content folder into `out`: results first
  * (or from the cache), then Astro, then the search index; the finished tree replaces `out` by rename.
  */
 export async function buildSite(options: SiteBuildOptions): Promise<SiteBuildReport> {
   const started = performance.now();
-  const log = options.log ?? (() => {});
-  const manifest = requireManifest(options.snapshots);
-  if (options.config.timezoneFromFile && options.config.timezone !== manifest.timezone)
-    throw new UserError(`the config's timezone is ${options.config.timezone} but the snapshots in ${options.snapshots} were built in ${manifest.timezone}; rebuild them with \`kpi-review snapshot --rebuild\` or fix the config`);
-  if (!fs.existsSync(options.content)) fs.mkdirSync(options.content, { recursive: true });
-  const results = await computeResults(options.snapshots, {
-    humanContactCostUsd: options.config.human_contact_cost_usd,
-    cacheDir: defaultCacheDir(options.snapshots),
-  });
-  log(`computed ${results.cadences.month.length} months, ${results.cadences.week.length} weeks, ${results.cadences.quarter.length} quarters`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-site-'));
+  const data = await prepareSiteData(options);
   const next = siblingTemp(options.out, 'build');
   try {
-    const data: SiteData = {
-      title: options.config.site.title,
-      builtAt: options.builtAt.toISOString(),
-      results,
-      manifest,
-      quarantine: await summarizeQuarantine(options.snapshots),
-      goals: options.config.goals,
-      headlineGoal: options.config.headline_goal,
-      humanContactCostUsd: options.config.human_contact_cost_usd,
-    };
-    const dataFile = path.join(work, 'site-data.json');
-    fs.writeFileSync(dataFile, JSON.stringify(data));
-    process.env[SITE_DATA_ENV] = dataFile;
-    process.env[CONTENT_ENV] = path.resolve(options.content);
-    await runAstro(next, options.base ?? options.config.site.base);
-    const pages = countPages(next);
+    const pages = await renderSite(data, { content: options.content, out: next, base: options.base ?? options.config.site.base });
     swapInto(next, options.out);
-    const periods = results.cadences.week.length + results.cadences.month.length + results.cadences.quarter.length;
-    return { out: options.out, pages, periods, seconds: (performance.now() - started) / 1000 };
+    const { week, month, quarter } = data.results.cadences;
+    return { out: options.out, pages, periods: week.length + month.length + quarter.length, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     fs.rmSync(next, { recursive: true, force: true });
     throw error;
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,7 @@ export interface PeriodListRow {
   period: string;
   path: string;
   partial: boolean;
-  figures: { id: KpiId; value: number | null }[];
+  figures: { id: KpiId; value: number | null; notMeasured: string | null }[];
   /** Resolution rate over the periods up to this one. */
   sparkline: string;
 }
@@ -27,7 +27,7 @@ export function periodList(cadence: Cadence): PeriodListRow[] {
       period: doc.period,
       path: periodPath(cadence, doc.period),
       partial: doc.partial,
-      figures: LIST_KPIS.map((id) => ({ id, value: doc.kpis[id] })),
+      figures: LIST_KPIS.map((id) => ({ id, value: doc.kpis[id], notMeasured: doc.coverage?.[id] ?? null })),
       sparkline: renderSparkline(kpiSeries(periods, 'resolution_rate', { last: TREND_PERIODS, index }), { unit: 'rate', label: `${label} up to ${doc.period}`, id: `spark-${cadence}-${doc.period}` }),
     }))
     .reverse();

@@ -12,6 +12,15 @@ export const cadencePath = (cadence: Cadence): string => `/${cadence}/`;
 export const glossaryPath = (): string => '/glossary/';
 export const dataPath = (): string => '/data/';
 export const exportPath = (cadence: Cadence, period: string, format: 'json' | 'csv'): string => `/${cadence}/${period}/kpis.${format}`;
+export const versionsPath = (): string => '/versions/';
+export const changesPath = (): string => '/changes/';
+
+/**
+ * Where a site path sits in the published tree (src/publish): a version's copy (`/v/<id>/month/2026-05/`) or the
+ * newest one's (`/latest/month/2026-05/`). Links between the two are `relativeHref` between tree paths.
+ */
+export const treePath = (where: { version: string } | 'latest', sitePath: string): string =>
+  `${where === 'latest' ? '/latest' : `/v/${where.version}`}${sitePath}`;
 
 /** A link from the page at `from` to `to`, relative (`../../week/2026-W19/`), keeping any `#anchor`. */
 export function relativeHref(from: string, to: string): string {

@@ -16,12 +16,15 @@ import {
   type Note,
   type UnderperformingSegment,
 } from '../insights/index.ts';
+import { actionOutcome, type ActionOutcome } from '../content/actions.ts';
+import { annotationsWithin } from '../content/annotations.ts';
+import type { AnnotationEntry, Review } from '../content/schema.ts';
 import type { Change } from '../kpi/change.ts';
 import type { Cadence } from '../kpi/periods.ts';
 import { DIMENSIONS, FAMILIES, KPIS, kpiById, type Dimension, type Family, type KpiDefinition, type KpiId } from '../kpi/registry.ts';
 import type { PeriodDocument } from '../kpi/results.ts';
 import { anchorId } from './anchors.ts';
-import { findPeriod, siteData } from './data.ts';
+import { findPeriod, reviewOf, siteData } from './data.ts';
 import { periodNavigation, type PeriodNavigation } from './navigation.ts';
 import { exportPath, periodPath, segmentPath } from './paths.ts';
 
@@ -64,6 +67,12 @@ export interface FamilyView {
 
 export interface PeriodView {
   path: string;
+  /** The period's review (frontmatter; the MDX body is rendered by the page), if any. */
+  review: Review | null;
+  /** The previous review's actions and what happened to their KPI in this period. */
+  followUp: { period: string; outcomes: ActionOutcome[] } | null;
+  /** Changes shipped in this period (annotations dated within it). */
+  changesShipped: (AnnotationEntry & { id: string })[];
   cadence: Cadence;
   doc: PeriodDocument;
   nav: PeriodNavigation;
@@ -79,16 +88,17 @@ export interface PeriodView {
   downloads: { json: string; csv: string };
 }
 
-const coverageOf = (doc: PeriodDocument): Record<string, string> => (doc as PeriodDocument & { coverage?: Record<string, string> }).coverage ?? {};
 
 function trend(periods: PeriodDocument[], index: number, kpi: KpiId): TrendPoint[] {
   return kpiSeries(periods, kpi, { last: TREND_PERIODS, index });
 }
 
-function figureView(periods: PeriodDocument[], index: number, def: KpiDefinition, context: 'exec' | 'table'): FigureView {
+/** One KPI of a period as pages show it; `context` keeps the ids of its sparklines unique on a page. */
+export function figureView(periods: PeriodDocument[], index: number, def: KpiDefinition, context: 'exec' | 'table' | 'mdx'): FigureView {
   const doc = periods[index];
   const id = def.id as KpiId;
   const change = doc.change?.[id] ?? null;
+  const notMeasured = doc.coverage?.[id] ?? null;
   return {
     id,
     label: def.label,
@@ -99,8 +109,8 @@ function figureView(periods: PeriodDocument[], index: number, def: KpiDefinition
     change,
     tone: changeTone(change?.delta ?? null, def.good),
     anchor: `#${id}`,
-    notMeasured: coverageOf(doc)[id] ?? null,
-    sparkline: renderSparkline(trend(periods, index, id), { unit: def.unit, label: def.label, id: `spark-${context}-${id}` }),
+    notMeasured,
+    sparkline: notMeasured ? '' : renderSparkline(trend(periods, index, id), { unit: def.unit, label: def.label, id: `spark-${context}-${id}` }),
   };
 }
 
@@ -212,9 +222,24 @@ function underperforming(doc: PeriodDocument): PeriodView['underperforming'] {
     .slice(0, 6);
 }
 
+/** Every annotation as the charts draw it (a segment scope is part of its label). */
+export function chartAnnotations(): Annotation[] {
+  return siteData().annotations.map((a) => ({ date: a.date, kind: a.kind, label: a.segment ? `${a.title} (${a.segment})` : a.title }));
+}
+
+function followUp(cadence: Cadence, periods: PeriodDocument[], index: number): PeriodView['followUp'] {
+  if (index === 0) return null;
+  const previous = periods[index - 1];
+  const review = reviewOf(cadence, previous.period);
+  if (!review || review.actions.length === 0) return null;
+  return { period: previous.period, outcomes: review.actions.map((a) => actionOutcome(a, previous, periods[index])) };
+}
+
 /** Everything a period page shows, computed from the results; the .astro files only lay it out. */
-export function periodView(cadence: Cadence, period: string, annotations: Annotation[] = []): PeriodView {
+export function periodView(cadence: Cadence, period: string): PeriodView {
   const { doc, index, periods } = findPeriod(cadence, period);
+  const annotations = chartAnnotations();
+  const { annotations: entries, results } = siteData();
   const path = periodPath(cadence, period);
   const executive = EXECUTIVE_KPIS.map((k) => figureView(periods, index, kpiById(k)!, 'exec'));
   const { goals: goalConfig, headlineGoal: headline_goal } = siteData();
@@ -228,6 +253,9 @@ export function periodView(cadence: Cadence, period: string, annotations: Annota
   const checked = hasEnoughHistory(periods, index);
   return {
     path,
+    review: reviewOf(cadence, period) ?? null,
+    followUp: followUp(cadence, periods, index),
+    changesShipped: annotationsWithin(entries, Date.parse(doc.start), Date.parse(doc.end), results.timezone),
     cadence,
     doc,
     nav: periodNavigation(cadence, index),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withDefaults } from '../../src/config/schema.ts';
+import { withDefaults, type Config } from '../../src/config/schema.ts';
 import { snapshot } from '../../src/data/snapshot.ts';
 import { writeSample } from '../../src/sample/generate.ts';
 import { buildSite } from '../../src/site/build.ts';
@@ -24,10 +24,61 @@ function hostileEvents(): object[] {
   ];
 }
 
+/** A final January review using every MDX component, a draft February review, and two annotations. */
+export const FIXTURE_CONTENT: Record<string, string> = {
+  'reviews/month/2026-01.mdx': `---
+title: January fixture review
+status: final
+authors: [Fixture Author]
+summary: Billing fallbacks need work.
+primary_kpi: fallback_rate
+causes: [Knowledge gaps in billing]
+actions:
+  - title: Recalibrate the confidence bar
+    owner: Sam
+    kpi: fallback_rate
+    expected: { direction: down, size: 2, unit: pp, segment: "intent: billing" }
+  - title: Grow volume
+    owner: Alex
+    kpi: conversations
+    expected: { direction: up }
+---
+
+Resolution was <Kpi id="resolution_rate" /> and cost moved <Delta id="cost_per_resolved_usd" />.
+
+<KpiChart id="fallback_rate" by="intent" />
+
+<KpiChart id="resolution_rate" />
+
+<SegmentTable dim="intent" kpi="fallback_rate" />
+`,
+  'reviews/month/2026-02.mdx': `---
+title: February fixture draft
+status: draft
+authors: [Fixture Author]
+summary: Still writing.
+primary_kpi: resolution_rate
+---
+
+Work in progress.
+`,
+  'annotations/model.md': '---\ndate: 2026-01-20\nkind: model\ntitle: Fixture model switch\n---\n',
+  'annotations/routing.md': '---\ndate: 2026-02-10\nkind: routing\ntitle: Fixture routing change\nsegment: "intent: billing"\n---\nHandoffs later.\n',
+};
+
+export function writeContent(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+}
+
 export interface FixtureSite {
   dir: string;
   site: string;
   snapshots: string;
+  content: string;
+  config: Config;
 }
 
 /** A small site: a quarter of the sample (2026-01 … 2026-03) plus the hostile conversation, built once. */
@@ -43,6 +94,8 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     { human_contact_cost_usd: 5, goals: { ticket_deflected: { label: 'Tickets deflected' } }, headline_goal: 'ticket_deflected', site: { title: 'Fixture review' } },
     dir,
   );
-  await buildSite({ snapshots, content: path.join(dir, 'content'), out: site, config, builtAt: new Date('2026-04-02T06:00:00Z') });
-  return { dir, site, snapshots };
+  const content = path.join(dir, 'content');
+  writeContent(content, FIXTURE_CONTENT);
+  await buildSite({ snapshots, content, out: site, config, builtAt: new Date('2026-04-02T06:00:00Z') });
+  return { dir, site, snapshots, content, config };
 }

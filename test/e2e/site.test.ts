@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -5,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serveStatic } from '../../src/serve/static.ts';
 import { launchBrowser } from './browser.ts';
-import { buildFixtureSite, HOSTILE_CHANNEL, HOSTILE_INTENT, SECRET_TEXT, SECRET_USER, type FixtureSite } from './fixture.ts';
+import { buildSite } from '../../src/site/build.ts';
+import { buildFixtureSite, FIXTURE_CONTENT, writeContent, HOSTILE_CHANNEL, HOSTILE_INTENT, SECRET_TEXT, SECRET_USER, type FixtureSite } from './fixture.ts';
 import { brokenLinks, indexSite } from './links.ts';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -25,6 +27,11 @@ afterAll(async () => {
   await server?.close();
   if (fixture && !process.env.KEEP_FIXTURE) fs.rmSync(fixture.dir, { recursive: true, force: true });
 });
+
+/** Every file of a tree with its sha256, to prove a failed build changed nothing. */
+function treeHash(root: string): Record<string, string> {
+  return Object.fromEntries(allFiles(root, '').map((f) => [path.relative(root, f), crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')]));
+}
 
 function allFiles(root: string, ext: string): string[] {
   return fs
@@ -92,6 +99,58 @@ describe('the built site (files)', () => {
   });
 });
 
+describe('reviews, annotations and the action loop', () => {
+  const page = (p: string) => fs.readFileSync(path.join(fixture.site, p, 'index.html'), 'utf8');
+
+  it('renders the review with every component, from the same figures as the page', () => {
+    const html = page('month/2026-01');
+    expect(html).toContain('January fixture review');
+    expect(html).toMatch(/<a class="kpi-mention" href="#resolution_rate">Resolution rate [0-9.]+%<\/a>/);
+    const kpi = /<a class="kpi-mention" href="#resolution_rate">Resolution rate ([0-9.]+%)/.exec(html)![1];
+    expect(html).toMatch(new RegExp(`<tr id="resolution_rate">[\\s\\S]*?<td class="num">${kpi.replace('.', '\\.')}</td>`));
+    expect(html).toContain('id="review-chart-1"');
+    expect(html).toContain('id="review-chart-2"');
+    expect(html).toContain('<caption>Fallback rate by intent</caption>');
+    expect(html).not.toContain('class="banner draft"');
+  });
+
+  it('marks a draft review with a banner', () => {
+    expect(page('month/2026-02')).toContain('class="banner draft"');
+  });
+
+  it('follows up the previous review\'s actions with a verdict and the numbers', () => {
+    const html = page('month/2026-02');
+    expect(html).toContain('id="follow-up"');
+    expect(html).toMatch(/Recalibrate the confidence bar<\/strong> \(Sam\)[\s\S]*?<span class="badge">(met|not met|too early)<\/span>/);
+    expect(page('month/2026-03')).not.toContain('id="follow-up"'); // the February review has no actions
+  });
+
+  it('lists changes shipped in their period and draws annotations on the charts', () => {
+    expect(page('month/2026-01')).toMatch(/id="changes-shipped"[\s\S]*Fixture model switch/);
+    expect(page('month/2026-02')).toMatch(/Fixture routing change<\/strong> \(intent: billing\): Handoffs later\./);
+    expect(page('month/2026-03')).toMatch(/<svg[^>]*id="chart-trend-resolution_rate-svg"[\s\S]*?Fixture model switch[\s\S]*?<\/svg>/);
+  });
+
+  it('fails the build on a bad review, naming the file and the key, and leaves the site untouched', async () => {
+    const before = treeHash(fixture.site);
+    const content = path.join(fixture.dir, 'bad-content');
+    writeContent(content, { ...FIXTURE_CONTENT, 'reviews/month/2026-01.mdx': FIXTURE_CONTENT['reviews/month/2026-01.mdx'].replace('primary_kpi: fallback_rate', 'primary_kpi: fallbak_rate') });
+    await expect(buildSite({ snapshots: fixture.snapshots, content, out: fixture.site, config: fixture.config, builtAt: new Date() })).rejects.toThrow(
+      /reviews\/month\/2026-01\.mdx: key "primary_kpi": unknown KPI id "fallbak_rate"/,
+    );
+    expect(treeHash(fixture.site)).toEqual(before);
+  });
+
+  it('leaves drafts out when site.drafts is hide', async () => {
+    const out = path.join(fixture.dir, 'no-drafts');
+    const config = { ...fixture.config, site: { ...fixture.config.site, drafts: 'hide' as const } };
+    await buildSite({ snapshots: fixture.snapshots, content: fixture.content, out, config, builtAt: new Date('2026-04-02T06:00:00Z') });
+    const feb = fs.readFileSync(path.join(out, 'month/2026-02/index.html'), 'utf8');
+    expect(feb).not.toContain('February fixture draft');
+    expect(fs.readFileSync(path.join(out, 'month/2026-01/index.html'), 'utf8')).toContain('January fixture review');
+  }, 120_000);
+});
+
 describe('the built site in a browser', () => {
   it('follows the navigation across cadences', async (ctx) => {
     if (!browser) return ctx.skip();
@@ -122,7 +181,7 @@ describe('the built site in a browser', () => {
     await page.close();
   });
 
-  for (const p of ['/', '/month/2026-02/', '/week/2026-W06/', '/quarter/2026-Q1/', '/month/2026-02/segments/intent/', '/glossary/', '/data/']) {
+  for (const p of ['/', '/month/2026-01/', '/month/2026-02/', '/week/2026-W06/', '/quarter/2026-Q1/', '/month/2026-02/segments/intent/', '/glossary/', '/data/']) {
     it(`has no serious accessibility violations and no console errors on ${p}`, async (ctx) => {
       if (!browser) return ctx.skip();
       const { page, errors } = await open(p);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADDITIVE_KPIS, combineSegments, segmentFiguresOf } from '../../src/insights/index.ts';
 import { kpiById } from '../../src/kpi/registry.ts';
-import { doc, segment } from './fixtures.ts';
+import { doc, segment } from '../helpers/documents.ts';
 
 describe('segment figures', () => {
   it('treats as additive only counts and sums the registry gives an empty value of 0', () => {

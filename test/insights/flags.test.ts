@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FLAG_THRESHOLDS, flagRules, hasEnoughHistory, operationalFlags, type FlagThresholds } from '../../src/insights/index.ts';
-import type { DocOptions } from './fixtures.ts';
-import { weeks } from './fixtures.ts';
+import type { DocOptions } from '../helpers/documents.ts';
+import { weeks } from '../helpers/documents.ts';
 
 /** Four steady weeks (the baseline), then the week under test. */
 function withBaseline(current: DocOptions, base: DocOptions = {}): ReturnType<typeof weeks> {

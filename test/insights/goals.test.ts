@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goalSummary } from '../../src/insights/index.ts';
-import { doc } from './fixtures.ts';
+import { doc } from '../helpers/documents.ts';
 
 const config = { goals: { demo_booked: { label: 'Booked demos' } }, headline_goal: 'demo_booked' };
 

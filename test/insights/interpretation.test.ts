@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INTERPRETATION_THRESHOLDS, interpretationNotes } from '../../src/insights/index.ts';
 import type { Figures } from '../../src/kpi/results.ts';
-import { doc, type DocOptions } from './fixtures.ts';
+import { doc, type DocOptions } from '../helpers/documents.ts';
 
 /** A period moving from `before` to `after`. */
 const moving = (before: Partial<Figures>, after: Partial<Figures>, extra: DocOptions = {}) => doc({ previous: before, kpis: after, ...extra });

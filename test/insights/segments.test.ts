@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TOP_SEGMENTS, UNDERPERFORMING_THRESHOLDS, segmentRows, underperformingSegments } from '../../src/insights/index.ts';
 import type { SegmentFigures } from '../../src/kpi/results.ts';
-import { doc } from './fixtures.ts';
+import { doc } from '../helpers/documents.ts';
 
 const channelDoc = (channel: Record<string, Partial<SegmentFigures>>, conversations: number) => doc({ kpis: { conversations }, segments: { channel } });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goalSeries, kpiSeries } from '../../src/insights/index.ts';
-import { weeks } from './fixtures.ts';
+import { weeks } from '../helpers/documents.ts';
 
 const periods = weeks(
   Array.from({ length: 15 }, (_, i) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shareOf } from '../../src/insights/index.ts';
-import { doc } from './fixtures.ts';
+import { doc } from '../helpers/documents.ts';
 
 describe('shareOf', () => {
   it('lists values by conversations, ties by byte order, with shares of the period', () => {
