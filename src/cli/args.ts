@@ -18,6 +18,7 @@ export interface CommandSpec {
 
 export const CONFIG_OPTION: OptionSpec = { type: 'string', value: 'FILE', description: 'config file (default: ./kpi-review.config.json)' };
 export const SNAPSHOTS_OPTION: OptionSpec = { type: 'string', value: 'DIR', description: 'snapshot folder (default: data/snapshots)' };
+export const CONTENT_OPTION: OptionSpec = { type: 'string', value: 'DIR', description: 'reviews and annotations (default: content)' };
 export const CADENCE_OPTION: OptionSpec = { type: 'string', value: 'C', description: 'week, month or quarter (default: month)' };
 
 /** The `--cadence` flag's value (default month), or a UsageError. */

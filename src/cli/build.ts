@@ -2,7 +2,7 @@ import { loadConfig } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import { describePublish } from '../publish/report.ts';
 import { publishSite } from '../publish/site.ts';
-import { CONFIG_OPTION, parseCommand, type CommandSpec } from './args.ts';
+import { CONFIG_OPTION, CONTENT_OPTION, parseCommand, SNAPSHOTS_OPTION, type CommandSpec } from './args.ts';
 
 export const spec: CommandSpec = {
   name: 'build',
@@ -10,8 +10,8 @@ export const spec: CommandSpec = {
     'Builds the static review site (every period of every cadence, segment pages, glossary, data page, kpis.json/csv and search) from the snapshots and the review content, and publishes it into a tree of versions: v/<version>/ (never changed afterwards), latest/, versions.json. Publishes nothing when nothing changed since the newest version.',
   usage: 'build [--snapshots data/snapshots] [--content content] [--out site] [--keep N] [--force] [--config FILE]',
   options: {
-    snapshots: { type: 'string', value: 'DIR', description: 'snapshot folder (default: data/snapshots)' },
-    content: { type: 'string', value: 'DIR', description: 'reviews and annotations (default: content)' },
+    snapshots: SNAPSHOTS_OPTION,
+    content: CONTENT_OPTION,
     out: { type: 'string', value: 'DIR', description: 'the published tree, kept and added to (default: site)' },
     keep: { type: 'string', value: 'N', description: 'keep the newest N versions, plus those where a review became final (default: the config\'s publish.keep, else all)' },
     force: { type: 'boolean', description: 'publish a new version even when nothing changed' },

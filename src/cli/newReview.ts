@@ -5,7 +5,7 @@ import { loadContent } from '../content/load.ts';
 import { scaffoldReview } from '../content/scaffold.ts';
 import { UsageError, UserError } from '../errors.ts';
 import { computeResults, defaultCacheDir } from '../kpi/engine.ts';
-import { CADENCE_OPTION, cadenceOf, CONFIG_OPTION, parseCommand, SNAPSHOTS_OPTION, type CommandSpec } from './args.ts';
+import { CADENCE_OPTION, cadenceOf, CONFIG_OPTION, CONTENT_OPTION, parseCommand, SNAPSHOTS_OPTION, type CommandSpec } from './args.ts';
 
 export const spec: CommandSpec = {
   name: 'new-review',
@@ -15,7 +15,7 @@ export const spec: CommandSpec = {
     period: { type: 'string', value: 'LABEL', description: 'the period to review: 2026-06, 2026-W23, 2026-Q2' },
     cadence: CADENCE_OPTION,
     snapshots: SNAPSHOTS_OPTION,
-    content: { type: 'string', value: 'DIR', description: 'content folder (default: content)' },
+    content: CONTENT_OPTION,
     force: { type: 'boolean', description: 'overwrite an existing review' },
     config: CONFIG_OPTION,
   },

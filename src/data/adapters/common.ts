@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { splitCsvRecord } from '../readers/csv.ts';
-import { isBlank, linesOf } from '../readers/lines.ts';
+import { csvRecords } from '../readers/csv.ts';
 import { openInput, withoutMissing, type RecordReader, type SourceRecord } from '../readers/source.ts';
 import { FIELD_NAMES } from '../schema.ts';
 import { jsonUnits, type JsonItem } from './json.ts';
@@ -163,34 +162,23 @@ export async function* exportUnits(file: string, descend: ReadonlySet<string>): 
     return;
   }
   let header: string[] | undefined;
-  let pending = '';
-  let pendingStart = 0;
-  let pendingBreak = '\n';
-  for await (const [line, number, lineBreak] of linesOf(openInput(file))) {
-    if (!pending && isBlank(line)) continue;
-    const text = pending ? `${pending}${pendingBreak}${line}` : line;
-    const start = pending ? pendingStart : number;
-    const { cells, complete } = splitCsvRecord(text);
-    if (!complete) {
-      pending = text;
-      pendingStart = start;
-      pendingBreak = lineBreak;
+  for await (const record of csvRecords(openInput(file))) {
+    if (!record.complete) {
+      yield { error: 'a quoted CSV cell is never closed (truncated file?)', line: record.line, raw: record.text };
       continue;
     }
-    pending = '';
     if (!header) {
-      header = cells.map((c) => c.trim().toLowerCase().replace(/\s+/g, ''));
+      header = record.cells.map((c) => c.trim().toLowerCase().replace(/\s+/g, ''));
       continue;
     }
-    if (cells.length !== header.length) {
-      yield { error: `CSV row has ${cells.length} cells where the header has ${header.length}`, line: start, raw: text };
+    if (record.cells.length !== header.length) {
+      yield { error: `CSV row has ${record.cells.length} cells where the header has ${header.length}`, line: record.line, raw: record.text };
       continue;
     }
     const row: Record<string, string> = {};
-    header.forEach((name, i) => (row[name] = cells[i]));
-    yield { value: row, key: undefined, line: start };
+    header.forEach((name, i) => (row[name] = record.cells[i]));
+    yield { value: row, key: undefined, line: record.line };
   }
-  if (pending) yield { error: 'a quoted CSV cell is never closed (truncated file?)', line: pendingStart, raw: pending };
 }
 
 /** The first bytes of a file as text, gunzipped when it is gzip (a partial stream is fine); for recognising formats. */

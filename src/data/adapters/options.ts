@@ -4,21 +4,13 @@
  * the default list, `operations` is merged over the default operations.
  */
 
+import { DIMENSION_FIELDS } from '../schema.ts';
+
 export type OtelTarget = 'bot_message' | 'user_message' | 'tool_call' | 'retrieval' | 'task' | 'skip';
 export const OTEL_TARGETS = ['bot_message', 'user_message', 'tool_call', 'retrieval', 'task', 'skip'] as const;
 
 /** The conversation dimensions (and `text`) an OpenTelemetry attribute can carry. */
-export const OTEL_DIMENSIONS = [
-  'channel',
-  'entry_point',
-  'intent',
-  'language',
-  'device',
-  'user_type',
-  'model_version',
-  'kb_version',
-  'prompt_version',
-] as const;
+export const OTEL_DIMENSIONS = DIMENSION_FIELDS;
 export type OtelDimension = (typeof OTEL_DIMENSIONS)[number];
 
 export interface OtelOptions {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { UserError } from '../../errors.ts';
 import { EVENT_FIELDS, type FieldKind } from '../schema.ts';
 import { isBlank, linesOf } from './lines.ts';
@@ -31,6 +32,39 @@ export function splitCsvRecord(text: string): { cells: string[]; complete: boole
   return { cells, complete: !quoted };
 }
 
+/** One CSV record: its cells, the line it starts on and its text; `complete` is false for a quoted cell never closed. */
+export interface CsvRecord {
+  cells: string[];
+  line: number;
+  text: string;
+  complete: boolean;
+}
+
+/**
+ * The records of a CSV stream (RFC 4180): blank lines between records are skipped, a quoted cell may span lines
+ * (its line breaks kept as written), and an unclosed quote at the end yields one incomplete record.
+ */
+export async function* csvRecords(stream: Readable): AsyncGenerator<CsvRecord> {
+  let pending = '';
+  let pendingStart = 0;
+  let pendingBreak = '\n';
+  for await (const [line, number, lineBreak] of linesOf(stream)) {
+    if (!pending && isBlank(line)) continue;
+    const text = pending ? `${pending}${pendingBreak}${line}` : line;
+    const start = pending ? pendingStart : number;
+    const { cells, complete } = splitCsvRecord(text);
+    if (!complete) {
+      pending = text;
+      pendingStart = start;
+      pendingBreak = lineBreak;
+      continue;
+    }
+    pending = '';
+    yield { cells, line: start, text, complete: true };
+  }
+  if (pending) yield { cells: [], line: pendingStart, text: pending, complete: false };
+}
+
 /** A CSV cell turned into the JSON value its column's kind expects; text that does not parse stays text. */
 export function cellValue(kind: FieldKind, cell: string): unknown {
   switch (kind) {
@@ -56,35 +90,21 @@ export function csvReader(file: string): RecordReader {
     async *records(): AsyncGenerator<SourceRecord> {
       let header: string[] | undefined;
       let kinds: (FieldKind | undefined)[] = [];
-      let pending = '';
-      let pendingStart = 0;
-      let pendingBreak = '\n';
-      const lines = linesOf(openInput(file));
-      for await (const [line, number, lineBreak] of lines) {
-        if (!pending && isBlank(line)) continue;
-        const text = pending ? `${pending}${pendingBreak}${line}` : line;
-        const start = pending ? pendingStart : number;
-        const { cells, complete } = splitCsvRecord(text);
-        if (!complete) {
-          pending = text;
-          pendingStart = start;
-          pendingBreak = lineBreak;
+      for await (const record of csvRecords(openInput(file))) {
+        if (!record.complete) {
+          if (header) yield { position: record.line, positionKind: 'line', raw: record.text, error: 'row: a quoted cell is never closed (truncated file?)' };
           continue;
         }
-        pending = '';
         if (!header) {
-          header = cells;
+          header = record.cells;
           const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c));
           if (missing.length)
-            throw new UserError(`${file}: line ${start}: CSV header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the first row must name the fields (event_id,ts,type,…)`);
+            throw new UserError(`${file}: line ${record.line}: CSV header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the first row must name the fields (event_id,ts,type,…)`);
           kinds = header.map((name) => (EVENT_FIELDS as Record<string, FieldKind>)[name]);
           header.forEach((name, i) => kinds[i] === undefined && unknownFields.add(name));
           continue;
         }
-        yield toRecord(header, kinds, cells, start);
-      }
-      if (pending && header) {
-        yield { position: pendingStart, positionKind: 'line', raw: pending, error: 'row: a quoted cell is never closed (truncated file?)' };
+        yield toRecord(header, kinds, record.cells, record.line);
       }
       if (!header) throw new UserError(`${file}: empty CSV file (no header row); export the events with a header row`);
     },
