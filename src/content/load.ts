@@ -6,7 +6,7 @@ import { UserError } from '../errors.ts';
 import { CADENCES, isPeriodLabel, type Cadence } from '../kpi/periods.ts';
 import { DIMENSIONS, KPI_IDS } from '../kpi/registry.ts';
 import type { Results } from '../kpi/results.ts';
-import { annotationSchema, reviewSchema, type AnnotationEntry, type Review } from './schema.ts';
+import { ANNOTATION_KINDS, annotationSchema, reviewSchema, type AnnotationEntry, type Review } from './schema.ts';
 
 export interface ReviewFile {
   file: string;
@@ -49,7 +49,7 @@ const firstIssue = (issues: z.core.$ZodIssue[]) => issues.find((i) => i.code ===
 
 /** `<Kpi id="…" />` and friends in the MDX body: their ids and dimensions must exist (one line per mistake). */
 function checkComponents(display: string, body: string, bodyLine: number): void {
-  const tag = /<(Kpi|KpiChart|SegmentTable|Delta)\b([^>]*)>/g;
+  const tag = /<(Kpi|KpiChart|SegmentTable|Delta|Annotations)\b([^>]*)>/g;
   for (const m of body.matchAll(tag)) {
     const line = bodyLine + body.slice(0, m.index).split('\n').length - 1;
     for (const [, name, value] of m[2].matchAll(/(\w+)="([^"]*)"/g)) {
@@ -57,6 +57,8 @@ function checkComponents(display: string, body: string, bodyLine: number): void 
         throw new UserError(`${display}: line ${line}: <${m[1]} ${name}="${value}">: unknown KPI id; allowed: ${KPI_IDS.join(', ')}`);
       if ((name === 'by' || name === 'dim') && !(DIMENSIONS as readonly string[]).includes(value))
         throw new UserError(`${display}: line ${line}: <${m[1]} ${name}="${value}">: unknown dimension; allowed: ${DIMENSIONS.join(', ')}`);
+      if (name === 'kind' && !(ANNOTATION_KINDS as readonly string[]).includes(value))
+        throw new UserError(`${display}: line ${line}: <${m[1]} ${name}="${value}">: unknown kind; allowed: ${ANNOTATION_KINDS.join(', ')}`);
     }
   }
 }

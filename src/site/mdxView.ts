@@ -2,7 +2,9 @@ import { renderMultiLine, renderTrend } from '../charts/index.ts';
 import { kpiSeries, segmentRows, type SegmentRow } from '../insights/index.ts';
 import type { Cadence } from '../kpi/periods.ts';
 import { kpiById, type Dimension, type KpiId } from '../kpi/registry.ts';
-import { findPeriod } from './data.ts';
+import { annotationsWithin } from '../content/annotations.ts';
+import type { AnnotationEntry } from '../content/schema.ts';
+import { findPeriod, siteData } from './data.ts';
 import { chartAnnotations, figureView, TREND_PERIODS, type ChartView, type FigureView } from './periodView.ts';
 
 /**
@@ -40,6 +42,13 @@ export function kpiChart(context: ReviewContext, id: string, by: Dimension | und
   const title = `${def.label} by ${by.replaceAll('_', ' ')}`;
   const series = values.map((r) => ({ key: r.value, points: kpiSeries(periods, id as KpiId, { last: TREND_PERIODS, index, segment: { dimension: by, value: r.value } }) }));
   return { id: chartId, title, svg: renderMultiLine(series, { title, unit: def.unit, annotations, id: svgId }) };
+}
+
+/** `<Annotations />`: the changes annotated within the period, optionally of one kind. */
+export function periodAnnotations(context: ReviewContext, kind?: string): (AnnotationEntry & { id: string })[] {
+  const { doc } = findPeriod(context.cadence, context.period);
+  const { annotations, results } = siteData();
+  return annotationsWithin(annotations, Date.parse(doc.start), Date.parse(doc.end), results.timezone).filter((a) => !kind || a.kind === kind);
 }
 
 /** `<SegmentTable dim kpi>`: the KPI in every segment value (long tail grouped), with volume and change. */

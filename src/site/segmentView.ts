@@ -5,7 +5,7 @@ import { DIMENSIONS, SEGMENT_KPIS, kpiById, type Dimension, type KpiId } from '.
 import type { PeriodDocument } from '../kpi/results.ts';
 import { findPeriod } from './data.ts';
 import { periodPath, segmentPath } from './paths.ts';
-import { TREND_PERIODS, type ChartView } from './periodView.ts';
+import { chartAnnotations, TREND_PERIODS, type ChartView } from './periodView.ts';
 
 type SegmentKpi = Exclude<KpiId, 'availability'>;
 
@@ -68,7 +68,7 @@ export function segmentView(cadence: Cadence, period: string, dimension: Dimensi
         title: `Resolution rate of the largest ${label} values over time`,
         svg: renderMultiLine(
           values.map((r) => ({ key: r.label, points: kpiSeries(periods, 'resolution_rate', { last: TREND_PERIODS, index, segment: { dimension, value: r.value! } }) })),
-          { title: `Resolution rate of the largest ${label} values`, unit: 'rate', id: `${trendId}-svg` },
+          { title: `Resolution rate of the largest ${label} values`, unit: 'rate', annotations: chartAnnotations(), id: `${trendId}-svg` },
         ),
       },
     ],

@@ -51,6 +51,8 @@ Resolution was <Kpi id="resolution_rate" /> and cost moved <Delta id="cost_per_r
 <KpiChart id="resolution_rate" />
 
 <SegmentTable dim="intent" kpi="fallback_rate" />
+
+Shipped this month: <Annotations kind="model" />
 `,
   'reviews/month/2026-02.mdx': `---
 title: February fixture draft

@@ -111,6 +111,7 @@ describe('reviews, annotations and the action loop', () => {
     expect(html).toContain('id="review-chart-1"');
     expect(html).toContain('id="review-chart-2"');
     expect(html).toContain('<caption>Fallback rate by intent</caption>');
+    expect(html).toMatch(/<div class="review-body">[\s\S]*Fixture model switch[\s\S]*<\/section>/);
     expect(html).not.toContain('class="banner draft"');
   });
 
