@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.ts';
 import { describeStats, isAdapterReader, type SourceStats } from './adapters/index.ts';
 import type { InputFile } from './inputs.ts';
@@ -65,62 +68,117 @@ export function quarantineEntry(source: string, record: Pick<SourceRecord, 'posi
   return { source, [record.positionKind]: record.position, reason, raw: record.raw };
 }
 
+/** One input file's part of a run: where its valid rows and its rejected rows go. */
+export interface IngestJob {
+  input: InputFile;
+  sha256: string;
+  /** The input's index on the command line; its rows' `seq` is `src × 2^32 + row`, the global first-seen order. */
+  src: number;
+  stagingFile: string;
+  quarantineFile: string;
+}
+
+export interface FileOutcome {
+  stats: InputStats;
+  warnings: string[];
+}
+
+/** 2^32: room for four billion rows per input before the next input's seq. */
+const SEQ_STRIDE = 2 ** 32;
+
 /**
- * Reads every input in order, validates each row against the canonical schema and writes the valid ones to
- * `stagingFile` as NDJSON (`seq`, `src`, `pos` and the canonical fields; `ts` in epoch ms) and the invalid
- * ones to `quarantineFile`. `seq` is the global first-seen order. De-duplication happens later, in SQL.
+ * Reads one input, validates each row against the canonical schema and writes the valid ones to the job's
+ * staging file as NDJSON (`seq`, `src`, `pos` and the canonical fields; `ts` in epoch ms) and the invalid ones
+ * to its quarantine file. De-duplication happens later, in SQL, across all inputs.
  */
-export async function ingest(
-  inputs: { input: InputFile; sha256: string }[],
-  stagingFile: string,
-  quarantineFile: string,
-  progress: IngestProgress,
-): Promise<InputStats[]> {
-  const staging = new LineWriter(stagingFile);
-  const quarantine = new LineWriter(quarantineFile);
-  const stats: InputStats[] = [];
-  let seq = 0;
+export async function ingestFile(job: IngestJob, onRows: (count: number) => void = () => {}): Promise<FileOutcome> {
+  const { input, sha256, src } = job;
+  const staging = new LineWriter(job.stagingFile);
+  const quarantine = new LineWriter(job.quarantineFile);
+  const warnings: string[] = [];
+  const reader = readerFor(input);
+  const stat: InputStats = { path: input.path, format: input.format, sha256, read: 0, valid: 0, quarantined: 0 };
+  let seq = src * SEQ_STRIDE;
   try {
-    for (const [src, { input, sha256 }] of inputs.entries()) {
-      progress.fileStarted(input, src, inputs.length);
-      const reader = readerFor(input);
-      const stat: InputStats = { path: input.path, format: input.format, sha256, read: 0, valid: 0, quarantined: 0 };
-      try {
-        for await (const record of reader.records()) {
-          stat.read++;
-          if ((stat.read & 0xffff) === 0) progress.rows(stat.read);
-          const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
-          if (result.ok) {
-            stat.valid++;
-            let fields = JSON.stringify(result.event);
-            // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
-            // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
-            if (fields.includes('\\u')) fields = JSON.stringify(result.event, wellFormed);
-            await staging.write(`{"seq":${seq++},"src":${src},"pos":${record.position},${fields.slice(1)}`);
-          } else {
-            stat.quarantined++;
-            await quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
-          }
-        }
-      } catch (error) {
-        if (error instanceof UserError) throw error;
-        throw readFailure(input.path, error);
+    for await (const record of reader.records()) {
+      stat.read++;
+      if ((stat.read & 0xffff) === 0) onRows(stat.read);
+      const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
+      if (result.ok) {
+        stat.valid++;
+        let fields = JSON.stringify(result.event);
+        // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
+        // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
+        if (fields.includes('\\u')) fields = JSON.stringify(result.event, wellFormed);
+        await staging.write(`{"seq":${seq++},"src":${src},"pos":${record.position},${fields.slice(1)}`);
+      } else {
+        stat.quarantined++;
+        await quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
       }
-      progress.rows(stat.read);
-      if (isAdapterReader(reader)) {
-        // A platform export may hold records none of which is a chatbot event (traces of other services): a warning.
-        stat.source = reader.sourceStats;
-        if (reader.sourceStats.read === 0)
-          throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
-        if (stat.read === 0) progress.warn(`${input.path}: no chatbot events in it (${describeStats(input.format, reader.sourceStats)})`);
-      } else if (stat.read === 0) throw new UserError(`${input.path}: no data rows; export at least one event, or leave the file out`);
-      if (reader.unknownFields.size)
-        progress.warn(`${input.path}: ignored unknown field${reader.unknownFields.size > 1 ? 's' : ''} ${[...reader.unknownFields].sort().join(', ')}`);
-      stats.push(stat);
     }
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw readFailure(input.path, error);
   } finally {
     await staging.close();
     await quarantine.close();
   }
-  return stats;
+  onRows(stat.read);
+  if (isAdapterReader(reader)) {
+    // A platform export may hold records none of which is a chatbot event (traces of other services): a warning.
+    stat.source = reader.sourceStats;
+    if (reader.sourceStats.read === 0)
+      throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
+    if (stat.read === 0) warnings.push(`${input.path}: no chatbot events in it (${describeStats(input.format, reader.sourceStats)})`);
+  } else if (stat.read === 0) throw new UserError(`${input.path}: no data rows; export at least one event, or leave the file out`);
+  if (reader.unknownFields.size)
+    warnings.push(`${input.path}: ignored unknown field${reader.unknownFields.size > 1 ? 's' : ''} ${[...reader.unknownFields].sort().join(', ')}`);
+  return { stats: stat, warnings };
+}
+
+export interface IngestResult {
+  stats: InputStats[];
+  stagingFiles: string[];
+  quarantineFiles: string[];
+}
+
+/**
+ * Ingests every input, one file per job, several at once in worker threads when there is more than one file
+ * and more than one core (each job's output is its own pair of files, so the order stays that of the inputs).
+ */
+export async function ingest(inputs: { input: InputFile; sha256: string }[], workDir: string, progress: IngestProgress, parallelism = os.availableParallelism()): Promise<IngestResult> {
+  const jobs: IngestJob[] = inputs.map(({ input, sha256 }, src) => ({
+    input,
+    sha256,
+    src,
+    stagingFile: path.join(workDir, `staging-${src}.ndjson`),
+    quarantineFile: path.join(workDir, `quarantine-${src}.ndjson`),
+  }));
+  const outcomes: FileOutcome[] = new Array(jobs.length);
+  const workers = Math.min(parallelism, jobs.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      progress.fileStarted(job.input, job.src, jobs.length);
+      outcomes[job.src] = workers > 1 ? await inWorker(job, progress) : await ingestFile(job, (n) => progress.rows(n));
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, lane));
+  for (const outcome of outcomes) for (const warning of outcome.warnings) progress.warn(warning);
+  return { stats: outcomes.map((o) => o.stats), stagingFiles: jobs.map((j) => j.stagingFile), quarantineFiles: jobs.map((j) => j.quarantineFile) };
+}
+
+/** Runs `ingestFile` in a worker thread; a user error there is one here too. */
+function inWorker(job: IngestJob, progress: IngestProgress): Promise<FileOutcome> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./ingestWorker.ts', import.meta.url), { workerData: job });
+    worker.on('message', (message: { rows?: number; done?: FileOutcome; failed?: { message: string; user: boolean } }) => {
+      if (message.rows !== undefined) progress.rows(message.rows);
+      else if (message.done) resolve(message.done);
+      else if (message.failed) reject(message.failed.user ? new UserError(message.failed.message) : new Error(message.failed.message));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => code !== 0 && reject(new Error(`ingest worker for ${job.input.path} stopped with code ${code}`)));
+  });
 }

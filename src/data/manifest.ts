@@ -13,6 +13,11 @@ export interface MonthEntry {
   event_types: Record<string, number>;
   /** The input files (path and sha256) whose events the month holds. */
   inputs: { path: string; sha256: string }[];
+  /**
+   * Epoch ms of the month's first and last event, and of its first and last conversation start or health
+   * check: the manifest's ranges are folded from these, so an incremental run reads only the months it rewrites.
+   */
+  span: { first_ts: number; last_ts: number; first_start: number; last_start: number };
 }
 
 export interface InputEntry {

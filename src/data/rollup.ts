@@ -36,7 +36,9 @@ export function rollupSql(events: string): string {
         count(*) FILTER (WHERE type = 'review')::INTEGER AS reviews,
         count(*) FILTER (WHERE type = 'review' AND success)::INTEGER AS review_passes,
         count(*) FILTER (WHERE type = 'goal')::INTEGER AS goals,
-        coalesce(sum(cost_usd), 0)::DOUBLE AS cost_usd,
+        -- An exact (DECIMAL) sum: a sum of DOUBLEs depends on how rows are split between threads, and the
+        -- snapshots must be byte-identical on every run.
+        coalesce(sum(cost_usd::DECIMAL(38, 18)), 0)::DOUBLE AS cost_usd,
         coalesce(sum(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)), 0)::DOUBLE AS tokens
       FROM ${events}
       WHERE type <> 'health_check'

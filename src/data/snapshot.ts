@@ -99,15 +99,13 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
   let next = '';
   try {
     next = writing(options.out, () => siblingTemp(out, 'next'));
-    const staging = path.join(work, 'staging.ndjson');
-    const schemaQuarantine = path.join(work, 'quarantine.ndjson');
-    const stats = await ingest(fresh, staging, schemaQuarantine, progress);
+    const { stats, stagingFiles, quarantineFiles } = await ingest(fresh, work, progress);
     for (const s of stats) if (s.source) addStats((report.sources[s.format] ??= emptyStats()), s.source);
-    const db = await openDb({ memoryLimit: '2GB', tempDirectory: path.join(work, 'duckdb') });
+    const db = await openDb({ memoryLimit: '1GB', tempDirectory: path.join(work, 'duckdb') });
     try {
-      const result = await mergeAndWrite(db, { out, next, staging, previous, timezone: options.timezone, stats });
+      const result = await mergeAndWrite(db, { out, next, stagingFiles, previous, timezone: options.timezone, stats });
       const conflicts = await conflictEntries(fresh.map((f) => f.input), result.conflicts);
-      writeQuarantine(path.join(next, QUARANTINE_FILE), previous ? path.join(out, QUARANTINE_FILE) : undefined, schemaQuarantine, conflicts);
+      writeQuarantine(path.join(next, QUARANTINE_FILE), previous ? path.join(out, QUARANTINE_FILE) : undefined, quarantineFiles, conflicts);
       report.manifest = result.manifest;
       report.rewrittenMonths = result.rewritten;
     } finally {
@@ -143,7 +141,7 @@ function writing<T>(out: string, step: () => T): T {
 interface MergeInput {
   out: string;
   next: string;
-  staging: string;
+  stagingFiles: string[];
   previous: Manifest | undefined;
   timezone: string;
   stats: InputStats[];
@@ -155,88 +153,88 @@ interface Conflict {
   seq: number;
 }
 
+/** The canonical columns with the bookkeeping of this run: global first-seen order and source position. */
+const ROW_COLUMNS = `seq, src, pos, ${CANONICAL_COLUMNS}`;
+
+/**
+ * Loads the new rows, de-duplicates them against each other and the existing snapshots, places every
+ * conversation in the month of its start, and writes the months the new rows touch into `next` (the others
+ * are carried over as they are). Only the touched months of the old snapshots are read in full; for the rest,
+ * only their event ids.
+ */
 async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifest; rewritten: string[]; conflicts: Conflict[] }> {
   await db.run(`CREATE TABLE staged AS SELECT seq, src, pos, ${stagingSelect()}
-    FROM read_json(${sqlString(m.staging)}, format = 'newline_delimited', columns = ${stagingColumns()})`);
-  const oldMonths = Object.keys(m.previous?.months ?? {});
-  if (oldMonths.length) {
-    const files = oldMonths.map((month) => sqlString(eventsFile(m.out, month)));
-    await db.run(`CREATE TABLE old AS SELECT ${CANONICAL_COLUMNS}, regexp_extract(filename, '([0-9]{4}-[0-9]{2})\\.parquet$', 1) AS old_month
-      FROM read_parquet([${files.join(', ')}], filename = true)`);
-  } else {
-    await db.run(`CREATE TABLE old AS SELECT ${CANONICAL_COLUMNS}, NULL::VARCHAR AS old_month FROM staged WHERE false`);
-  }
+    FROM read_json([${m.stagingFiles.map(sqlString).join(', ')}], format = 'newline_delimited', columns = ${stagingColumns()})`);
+  const oldMonths = Object.keys(m.previous?.months ?? {}).sort();
+  const oldFiles = (months: string[]) => `[${months.map((month) => sqlString(eventsFile(m.out, month))).join(', ')}]`;
+  const monthOfFile = `regexp_extract(filename, '([0-9]{4}-[0-9]{2})\\.parquet$', 1)`;
+  if (oldMonths.length)
+    await db.run(`CREATE TABLE old_ids AS SELECT event_id, conversation_id, ${monthOfFile} AS old_month FROM read_parquet(${oldFiles(oldMonths)}, filename = true)`);
+  else await db.run(`CREATE TABLE old_ids (event_id VARCHAR, conversation_id VARCHAR, old_month VARCHAR)`);
+
+  // De-duplication looks only at the ids seen more than once: old rows come first, then the run's rows by seq.
+  await db.run(`CREATE TABLE repeated AS SELECT event_id FROM (SELECT event_id FROM old_ids UNION ALL SELECT event_id FROM staged) GROUP BY event_id HAVING count(*) > 1`);
+  const oldRepeated = oldMonths.length
+    ? `SELECT -1::BIGINT AS seq, -1 AS src, -1::BIGINT AS pos, ${CANONICAL_COLUMNS} FROM read_parquet(${oldFiles(oldMonths)}) WHERE event_id IN (SELECT event_id FROM repeated)`
+    : `SELECT ${ROW_COLUMNS} FROM staged WHERE false`;
   await db.run(`CREATE TABLE ranked AS
     SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY seq) AS rn FROM (
-      SELECT -1::BIGINT AS seq, -1 AS src, -1::BIGINT AS pos, ${CANONICAL_COLUMNS} FROM old
-      UNION ALL SELECT seq, src, pos, ${CANONICAL_COLUMNS} FROM staged)`);
+      ${oldRepeated}
+      UNION ALL SELECT ${ROW_COLUMNS} FROM staged WHERE event_id IN (SELECT event_id FROM repeated))`);
   const verdicts = await db.all<{ src: number; pos: number; seq: number; identical: boolean }>(`
     SELECT l.src, l.pos, l.seq, (${identicalPredicate('l', 'k')}) AS identical
     FROM ranked l JOIN ranked k ON l.event_id = k.event_id AND k.rn = 1
     WHERE l.rn > 1 ORDER BY l.seq`);
-  await db.run(`CREATE TABLE kept AS SELECT * EXCLUDE (rn) FROM ranked WHERE rn = 1`);
-  await db.run(`DROP TABLE ranked`);
-  const [span] = await db.all<{ first: number | null; last: number | null }>(`SELECT min(ts) AS first, max(ts) AS last FROM kept`);
-  const bounds = span.first === null ? `(SELECT NULL::VARCHAR AS label, NULL::TIMESTAMPTZ AS start_ts)` : periodBoundsSql(periodRange(span.first, span.last!, 'month', m.timezone));
-  await db.run(`CREATE TABLE events AS
-    WITH starts AS (SELECT conversation_id, min(ts) AS start_ts FROM kept WHERE type <> 'health_check' GROUP BY 1),
-    conversation_months AS (SELECT s.conversation_id, b.label AS month FROM starts s ASOF JOIN ${bounds} b ON s.start_ts >= b.start_ts)
-    SELECT k.*, c.month FROM kept k JOIN conversation_months c USING (conversation_id) WHERE k.type <> 'health_check'
-    UNION ALL BY NAME
-    SELECT h.*, b.label AS month FROM (SELECT * FROM kept WHERE type = 'health_check') h ASOF JOIN ${bounds} b ON h.ts >= b.start_ts`);
-  await db.run(`DROP TABLE kept`);
+  await db.run(`CREATE TABLE fresh AS SELECT s.* FROM staged s ANTI JOIN (SELECT seq FROM ranked WHERE rn > 1) d USING (seq)`);
+  await db.run(`DROP TABLE ranked; DROP TABLE staged`);
 
-  const allMonths = (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY month`)).map((r) => r.month);
-  const touched = new Set(
-    (
-      await db.all<{ month: string }>(`
-        SELECT DISTINCT month FROM events WHERE seq >= 0
-        UNION SELECT DISTINCT o.old_month FROM old o
-          WHERE o.conversation_id IN (SELECT conversation_id FROM events WHERE seq >= 0 AND conversation_id IS NOT NULL)`)
-    ).map((r) => r.month),
-  );
+  // The old months to rewrite: those of the conversations the new rows extend, and any month a conversation
+  // moves into (a late event before its start). Their old rows are read in full and placed again.
+  const placed = async (months: string[]) => {
+    await db.run(`CREATE OR REPLACE TABLE kept AS
+      SELECT ${ROW_COLUMNS} FROM fresh
+      ${months.length ? `UNION ALL SELECT -1::BIGINT, -1, -1::BIGINT, ${CANONICAL_COLUMNS} FROM read_parquet(${oldFiles(months)})` : ''}`);
+    await placeInMonths(db, m.timezone);
+    return (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY month`)).map((r) => r.month);
+  };
+  let reread = (
+    await db.all<{ month: string }>(`SELECT DISTINCT old_month AS month FROM old_ids WHERE conversation_id IN (SELECT conversation_id FROM fresh)`)
+  ).map((r) => r.month);
+  const withMoves = (await placed(reread)).filter((month) => oldMonths.includes(month));
+  if (withMoves.some((month) => !reread.includes(month))) {
+    reread = [...new Set([...reread, ...withMoves])].sort();
+    await placed(reread);
+  }
+  const touched = (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY month`)).map((r) => r.month);
+
   fs.mkdirSync(path.join(m.next, 'events'), { recursive: true });
   fs.mkdirSync(path.join(m.next, 'conversations'), { recursive: true });
   const months: Record<string, MonthEntry> = {};
-  const rewritten: string[] = [];
+  for (const month of oldMonths) {
+    // A re-read month is written again from `events`, or left out when all its conversations moved away.
+    if (touched.includes(month) || reread.includes(month)) continue;
+    keepFile(eventsFile(m.out, month), eventsFile(m.next, month));
+    keepFile(conversationsFile(m.out, month), conversationsFile(m.next, month));
+    months[month] = m.previous!.months[month];
+  }
+  const summaries = await monthSummaries(db);
   const newInputsByMonth = new Map<string, number[]>();
   for (const r of await db.all<{ month: string; src: number }>(`SELECT DISTINCT month, src FROM events WHERE seq >= 0 ORDER BY month, src`)) {
     newInputsByMonth.set(r.month, [...(newInputsByMonth.get(r.month) ?? []), r.src]);
   }
-  for (const month of allMonths) {
-    const old = m.previous?.months[month];
-    if (old && !touched.has(month)) {
-      keepFile(eventsFile(m.out, month), eventsFile(m.next, month));
-      keepFile(conversationsFile(m.out, month), conversationsFile(m.next, month));
-      months[month] = old;
-      continue;
-    }
-    rewritten.push(month);
+  for (const month of touched) {
     const monthParam = sqlString(month);
     await db.run(`COPY (SELECT ${CANONICAL_COLUMNS} FROM events WHERE month = ${monthParam}
         ORDER BY conversation_id NULLS LAST, ts, event_id)
       TO ${sqlString(eventsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
-    // The rollup reads the month's sorted file in one thread: parallel sums of DOUBLE (cost_usd) depend on how
-    // rows are split between threads, and the snapshots must be byte-identical on every run.
-    const [{ threads }] = await db.all<{ threads: number }>(`SELECT current_setting('threads')::INTEGER AS threads`);
-    await db.run(`SET threads = 1`);
-    try {
-      await db.run(`COPY (SELECT *, ${monthParam} AS month FROM (${rollupSql(`read_parquet(${sqlString(eventsFile(m.next, month))})`)}) ORDER BY start_ts, conversation_id)
-        TO ${sqlString(conversationsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
-    } finally {
-      await db.run(`SET threads = ${threads}`);
-    }
-    const [counts] = await db.all<{ events: number; conversations: number; health_checks: number }>(`
-      SELECT count(*)::INTEGER AS events, count(DISTINCT conversation_id)::INTEGER AS conversations,
-             count(*) FILTER (WHERE type = 'health_check')::INTEGER AS health_checks
-      FROM events WHERE month = ${monthParam}`);
-    const types = await db.all<{ type: string; n: number }>(`SELECT type, count(*)::INTEGER AS n FROM events WHERE month = ${monthParam} GROUP BY type ORDER BY type`);
+    await db.run(`COPY (SELECT *, ${monthParam} AS month FROM (${rollupSql(`(SELECT * FROM events WHERE month = ${monthParam})`)}) ORDER BY start_ts, conversation_id)
+      TO ${sqlString(conversationsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
+    const old = m.previous?.months[month];
     const inputs = new Map((old?.inputs ?? []).map((i) => [i.sha256, i]));
     for (const src of newInputsByMonth.get(month) ?? []) inputs.set(m.stats[src].sha256, { path: m.stats[src].path, sha256: m.stats[src].sha256 });
     months[month] = {
-      ...counts,
+      ...summaries.get(month)!,
       hash: hashFiles([eventsFile(m.next, month), conversationsFile(m.next, month)]),
-      event_types: Object.fromEntries(types.map((t) => [t.type, t.n])),
       inputs: [...inputs.values()],
     };
   }
@@ -258,32 +256,77 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
       ...(s.source ? { source: s.source } : {}),
     };
   });
-  const [range] = await db.all<{ earliest: number | null; latest: number | null; first_start: number | null; last_start: number | null }>(`
-    WITH starts AS (SELECT min(ts) AS t FROM events WHERE type <> 'health_check' GROUP BY conversation_id
-                    UNION ALL SELECT ts FROM events WHERE type = 'health_check')
-    SELECT (SELECT min(ts) FROM events) AS earliest, (SELECT max(ts) FROM events) AS latest,
-           (SELECT min(t) FROM starts) AS first_start, (SELECT max(t) FROM starts) AS last_start`);
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  const inputs = [...(m.previous?.inputs ?? []), ...newInputs];
-  const monthValues = Object.values(months);
-  const manifest: Manifest = {
+  const ordered = Object.fromEntries(Object.keys(months).sort().map((month) => [month, months[month]]));
+  const manifest = manifestOf(ordered, [...(m.previous?.inputs ?? []), ...newInputs], m.timezone);
+  fs.writeFileSync(path.join(m.next, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  return { manifest, rewritten: touched, conflicts };
+}
+
+/**
+ * Table `events`: the rows of `kept`, each with the month (report time zone) its conversation started in, or
+ * for a health check the month of its own time; ordered by month so each month's rows are read together.
+ */
+async function placeInMonths(db: Db, timezone: string): Promise<void> {
+  const [span] = await db.all<{ first: number | null; last: number | null }>(`SELECT min(ts) AS first, max(ts) AS last FROM kept`);
+  const bounds = span.first === null ? `(SELECT NULL::VARCHAR AS label, NULL::TIMESTAMPTZ AS start_ts)` : periodBoundsSql(periodRange(span.first, span.last!, 'month', timezone));
+  await db.run(`CREATE OR REPLACE TABLE events AS
+    WITH starts AS (SELECT conversation_id, min(ts) AS start_ts FROM kept WHERE type <> 'health_check' GROUP BY 1),
+    conversation_months AS (SELECT s.conversation_id, b.label AS month FROM starts s ASOF JOIN ${bounds} b ON s.start_ts >= b.start_ts)
+    SELECT * FROM (
+      SELECT k.*, c.month FROM kept k JOIN conversation_months c USING (conversation_id) WHERE k.type <> 'health_check'
+      UNION ALL BY NAME
+      SELECT h.*, b.label AS month FROM (SELECT * FROM kept WHERE type = 'health_check') h ASOF JOIN ${bounds} b ON h.ts >= b.start_ts)
+    ORDER BY month`);
+}
+
+type MonthSummary = Omit<MonthEntry, 'hash' | 'inputs'>;
+
+/** Counts, event types and time span of every month in `events`, in three grouped passes. */
+async function monthSummaries(db: Db): Promise<Map<string, MonthSummary>> {
+  const rows = await db.all<{ month: string; events: number; conversations: number; health_checks: number; first_ts: number; last_ts: number; first_start: number; last_start: number }>(`
+    WITH starts AS (
+      SELECT month, min(ts) AS t FROM events WHERE type <> 'health_check' GROUP BY month, conversation_id
+      UNION ALL SELECT month, ts FROM events WHERE type = 'health_check')
+    SELECT e.*, s.first_start, s.last_start FROM (
+      SELECT month, count(*)::INTEGER AS events, count(DISTINCT conversation_id)::INTEGER AS conversations,
+             count(*) FILTER (WHERE type = 'health_check')::INTEGER AS health_checks, min(ts) AS first_ts, max(ts) AS last_ts
+      FROM events GROUP BY month) e
+    JOIN (SELECT month, min(t) AS first_start, max(t) AS last_start FROM starts GROUP BY month) s USING (month)`);
+  const types = await db.all<{ month: string; type: string; n: number }>(`SELECT month, type, count(*)::INTEGER AS n FROM events GROUP BY month, type ORDER BY month, type`);
+  return new Map(
+    rows.map(({ month, first_ts, last_ts, first_start, last_start, ...counts }) => [
+      month,
+      {
+        ...counts,
+        event_types: Object.fromEntries(types.filter((t) => t.month === month).map((t) => [t.type, t.n])),
+        span: { first_ts, last_ts, first_start, last_start },
+      },
+    ]),
+  );
+}
+
+/** The manifest of a set of months and inputs; totals and ranges are folded from the months. */
+function manifestOf(months: Record<string, MonthEntry>, inputs: InputEntry[], timezone: string): Manifest {
+  const entries = Object.values(months);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const fold = (pick: (e: MonthEntry) => number, pickBest: (...values: number[]) => number) => (entries.length ? iso(pickBest(...entries.map(pick))) : null);
+  const sum = (pick: (e: MonthEntry) => number) => entries.reduce((n, e) => n + pick(e), 0);
+  return {
     schema_version: SCHEMA_VERSION,
     kpi_review_version: VERSION,
-    timezone: m.timezone,
-    earliest_ts: iso(range.earliest),
-    latest_ts: iso(range.latest),
-    period_range: range.first_start === null ? null : { first_ts: iso(range.first_start)!, last_ts: iso(range.last_start)! },
+    timezone,
+    earliest_ts: fold((e) => e.span.first_ts, Math.min),
+    latest_ts: fold((e) => e.span.last_ts, Math.max),
+    period_range: entries.length ? { first_ts: fold((e) => e.span.first_start, Math.min)!, last_ts: fold((e) => e.span.last_start, Math.max)! } : null,
     totals: {
-      events: monthValues.reduce((n, e) => n + e.events, 0),
-      conversations: monthValues.reduce((n, e) => n + e.conversations, 0),
-      health_checks: monthValues.reduce((n, e) => n + e.health_checks, 0),
+      events: sum((e) => e.events),
+      conversations: sum((e) => e.conversations),
+      health_checks: sum((e) => e.health_checks),
       quarantined: inputs.reduce((n, e) => n + e.quarantined, 0),
     },
     months,
     inputs,
   };
-  fs.writeFileSync(path.join(m.next, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, rewritten, conflicts };
 }
 
 /** Carries an unchanged month's file into the new state as the same file (a hard link), so it keeps its mtime. */
@@ -319,10 +362,13 @@ async function conflictEntries(inputs: InputFile[], conflicts: Conflict[]): Prom
   return entries;
 }
 
-function writeQuarantine(file: string, previous: string | undefined, schemaFailures: string, conflicts: QuarantineEntry[]): void {
-  const parts: Buffer[] = [];
-  if (previous && fs.existsSync(previous)) parts.push(fs.readFileSync(previous));
-  parts.push(fs.readFileSync(schemaFailures));
-  if (conflicts.length) parts.push(Buffer.from(conflicts.map((c) => JSON.stringify(c)).join('\n') + '\n'));
-  fs.writeFileSync(file, Buffer.concat(parts));
+/** The quarantine: the earlier runs' rows, then this run's schema failures by input, then its conflicts. */
+function writeQuarantine(file: string, previous: string | undefined, schemaFailures: string[], conflicts: QuarantineEntry[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (const part of [...(previous && fs.existsSync(previous) ? [previous] : []), ...schemaFailures]) fs.writeSync(fd, fs.readFileSync(part));
+    if (conflicts.length) fs.writeSync(fd, conflicts.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  } finally {
+    fs.closeSync(fd);
+  }
 }

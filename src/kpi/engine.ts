@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { conversationsFile, eventsFile, requireManifest, type Manifest } from '../data/manifest.ts';
 import { openDb, type Db } from '../db/connection.ts';
@@ -159,12 +160,17 @@ export async function computeResults(snapshotsDir: string, options: EngineOption
     return { cadence, periods, keys, cached, missing: periods.filter((p) => !cached.has(p.label)) };
   });
 
-  if (plan.some((c) => c.missing.length)) {
+  const missing = plan.flatMap((c) => c.missing);
+  if (missing.length) {
     const months = Object.keys(manifest.months).sort();
-    const db = await openDb();
+    // Events are filed by the month their conversation started (health checks by their own): only the months
+    // the missing periods overlap are read. Conversations are all read: returning users look back.
+    const first = periodOf(Math.min(...missing.map((p) => p.startMs)), 'month', timezone);
+    const last = periodOf(Math.max(...missing.map((p) => p.endMs)) - 1, 'month', timezone);
+    const db = await openDb({ memoryLimit: '2GB', tempDirectory: path.join(os.tmpdir(), `kpi-engine-${process.pid}`) });
     try {
       await db.run(conversationsTableSql(months.map((m) => conversationsFile(snapshotsDir, m))));
-      await db.run(eventsTableSql(months.map((m) => eventsFile(snapshotsDir, m))));
+      await db.run(eventsTableSql(months.filter((m) => m >= first && m <= last).map((m) => eventsFile(snapshotsDir, m))));
       for (const c of plan) {
         if (!c.missing.length) continue;
         const computed = await computeCadence(db, { all: c.periods, only: c.missing }, humanCost);

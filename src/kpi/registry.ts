@@ -59,6 +59,10 @@ function kpi(
   return { id, label, family, unit, good, definition, sql, source: options.source ?? 'conversations', emptyValue: options.emptyValue ?? null };
 }
 
+/** The latency percentiles, computed by one list aggregate that every percentile KPI indexes (DuckDB computes it once). */
+const LATENCY_PERCENTILES = [50, 90, 95, 99];
+const latencyQuantiles = `quantile_cont(latency_ms, [${LATENCY_PERCENTILES.map((p) => p / 100).join(', ')}])`;
+
 const percentile = (p: number) =>
   kpi(
     `latency_p${p}_ms`,
@@ -67,7 +71,7 @@ const percentile = (p: number) =>
     'ms',
     'down',
     `The ${p}th percentile of bot response time (linear interpolation), over answers that report one.`,
-    `quantile_cont(latency_ms, ${p / 100})`,
+    `${latencyQuantiles}[${LATENCY_PERCENTILES.indexOf(p) + 1}]`,
     { source: 'latency' },
   );
 

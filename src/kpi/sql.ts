@@ -51,19 +51,29 @@ export interface PeriodPass {
   only: Period[];
 }
 
+/** The instants a pass covers: from the first asked period's start to the last one's end. */
+const spanOf = (periods: Period[]) => ({ startMs: Math.min(...periods.map((p) => p.startMs)), endMs: Math.max(...periods.map((p) => p.endMs)) });
+
 /** Restricts a pass to the periods asked for (the ones the cache does not hold). */
 const onlyPeriods = (periods: Period[]): string => `WHERE period IN (${periods.map((p) => sqlString(p.label)).join(', ')})`;
 
-/** The conversations labelled with their period, for joins with events. */
-const periodConversations = (periods: Period[]): string =>
-  `(SELECT c.*, b.label AS period FROM conv c ASOF JOIN ${periodBoundsSql(periods)} b ON c.start_ts >= b.start_ts)`;
+/**
+ * The conversations of the pass's span labelled with their period, for grouping and for joins with events.
+ * Filtering to the span first keeps a pass over one new month from joining the whole history.
+ */
+function periodConversations(pass: PeriodPass): string {
+  const { startMs, endMs } = spanOf(pass.only);
+  return `(SELECT c.*, b.label AS period
+    FROM (SELECT * FROM conv WHERE start_ts >= epoch_ms(${startMs}) AND start_ts < epoch_ms(${endMs})) c
+    ASOF JOIN ${periodBoundsSql(pass.all)} b ON c.start_ts >= b.start_ts)`;
+}
 
 /** Conversation KPIs per period and per period × dimension value. */
 export function conversationKpisSql(pass: PeriodPass, humanCost: number | null): string {
   return `
     SELECT period, ${dimensionColumns()},
       ${kpiColumns(kpisOf('conversations'), humanCost)}
-    FROM ${periodConversations(pass.all)}
+    FROM ${periodConversations(pass)}
     ${onlyPeriods(pass.only)}
     GROUP BY GROUPING SETS (${groupingSets()})`;
 }
@@ -75,7 +85,7 @@ export function latencyKpisSql(pass: PeriodPass): string {
       ${kpiColumns(kpisOf('latency'), null)}
     FROM (
       SELECT e.latency_ms, c.*
-      FROM ev e JOIN ${periodConversations(pass.all)} c USING (conversation_id)
+      FROM ev e JOIN ${periodConversations(pass)} c USING (conversation_id)
       WHERE e.type = 'bot_message')
     ${onlyPeriods(pass.only)}
     GROUP BY GROUPING SETS (${groupingSets()})`;
@@ -99,7 +109,7 @@ export function breakdownsSql(pass: PeriodPass): string {
       count(DISTINCT conversation_id)::DOUBLE AS conversations
     FROM (
       SELECT e.*, c.period
-      FROM ev e JOIN ${periodConversations(pass.all)} c USING (conversation_id)
+      FROM ev e JOIN ${periodConversations(pass)} c USING (conversation_id)
       WHERE e.type IN ('task', 'tool_call', 'error', 'goal'))
     ${onlyPeriods(pass.only)}
     GROUP BY period, type, name`;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { siblingTemp, swapInto, writeFileAtomic } from '../fs/atomic.ts';
+import { acquireLock } from '../fs/lock.ts';
 import type { Cadence } from '../kpi/periods.ts';
 import type { PeriodDocument } from '../kpi/results.ts';
 import { computeChanges } from './changes.ts';
@@ -43,31 +44,13 @@ export type PublishResult =
 
 const LOCK_FILE = '.publish.lock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** One publish at a time per tree: a lock file holding the pid (a lock whose process is gone is taken over). */
-function acquireLock(tree: string): () => void {
+function lockTree(tree: string): Promise<() => void> {
   const file = path.join(tree, LOCK_FILE);
-  for (;;) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(fs.readFileSync(file, 'utf8'));
-      if (pid && pid !== process.pid && alive(pid))
-        throw new UserError(`${tree}: another kpi-review build (process ${pid}) is publishing into this tree; wait for it to finish, or remove ${file} if that process is not kpi-review`);
-      if (pid === process.pid) throw new UserError(`${tree}: this process is already publishing into this tree`);
-      fs.rmSync(file, { force: true });
-    }
-  }
+  return acquireLock(file, (holder) => {
+    if ('self' in holder) throw new UserError(`${tree}: this process is already publishing into this tree`);
+    throw new UserError(`${tree}: another kpi-review build (process ${holder.pid}) is publishing into this tree; wait for it to finish, or remove ${file} if that process is not kpi-review`);
+  });
 }
 
 /** Folders and files a publish that was killed half-way left behind (all dot-named, never a version). */
@@ -125,7 +108,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const temps: string[] = [];
   let committed = false;
   try {
-    release = acquireLock(tree);
+    release = await lockTree(tree);
     versionsDirExisted = fs.existsSync(versionsDir);
     if (readVersions(tree).at(-1)?.id !== newest?.id) throw new UserError(`${tree}: another build published into this tree meanwhile; run again`);
     removeLeftovers(tree);

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.ts';
 import { requireManifest } from '../data/manifest.ts';
 import { UserError } from '../errors.ts';
 import { siblingTemp, swapInto } from '../fs/atomic.ts';
+import { acquireLock } from '../fs/lock.ts';
 import { loadContent } from '../content/load.ts';
 import { computeResults, defaultCacheDir } from '../kpi/engine.ts';
 import { plainPublication } from '../publish/publication.ts';
@@ -43,6 +44,12 @@ async function runAstro(outDir: string, base: string): Promise<void> {
   // chunks. Building from a fresh folder inside the project keeps them private (and still resolves packages).
   const dotAstro = path.join(PACKAGE_ROOT, '.astro');
   fs.mkdirSync(dotAstro, { recursive: true });
+  // Astro also keeps the content collections' generated modules in <root>/.astro: builds of other content at
+  // the same time would read each other's. One Astro build at a time per installation, then (others wait).
+  const release = await acquireLock(path.join(dotAstro, 'build.lock'), (holder) => {
+    if ('self' in holder) throw new Error('an Astro build is already running in this process');
+    return 250;
+  });
   const scratch = fs.mkdtempSync(path.join(dotAstro, 'build-'));
   const cwd = process.cwd();
   process.chdir(scratch);
@@ -51,6 +58,7 @@ async function runAstro(outDir: string, base: string): Promise<void> {
   } finally {
     process.chdir(cwd);
     fs.rmSync(scratch, { recursive: true, force: true });
+    release();
   }
   const pagefind = await import('pagefind');
   const { index } = await pagefind.createIndex({});

@@ -27,7 +27,7 @@ function manifest(inputDir: string, monthHash = 'aaa'): Manifest {
     latest_ts: '2026-01-31T00:00:00.000Z',
     period_range: { first_ts: '2026-01-01T00:00:00.000Z', last_ts: '2026-01-31T00:00:00.000Z' },
     totals: { events: 10, conversations: 2, health_checks: 0, quarantined: 0 },
-    months: { '2026-01': { events: 10, conversations: 2, health_checks: 0, hash: monthHash, event_types: {}, inputs: [input] } },
+    months: { '2026-01': { events: 10, conversations: 2, health_checks: 0, hash: monthHash, event_types: {}, inputs: [input], span: { first_ts: 1767225600000, last_ts: 1769817600000, first_start: 1767225600000, last_start: 1769817600000 } } },
     inputs: [{ ...input, format: 'ndjson', read: 10, kept: 10, duplicates: 0, quarantined: 0, event_types: {} }],
   };
 }
