@@ -197,3 +197,69 @@ export function machineNote(): string {
 }
 
 export const mb = (bytes: number) => bytes / 2 ** 20;
+
+/** One function (or file) of a CPU profile: seconds spent in it (self) and in it or what it called (total). */
+export interface ProfileEntry {
+  name: string;
+  self: number;
+  total: number;
+}
+
+/**
+ * Where the main thread's time went in a V8 `.cpuprofile` (`node --cpu-prof`): per function (name and
+ * `file:line`) and per source file, self and total seconds (recursion counted once). Work on other threads
+ * (DuckDB's) is not in it: the main thread waiting for it shows as `(idle)` or `(program)`.
+ */
+export function summariseCpuProfile(file: string): { seconds: number; functions: ProfileEntry[]; files: ProfileEntry[] } {
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  // timeDeltas[i] is the time before sample i; the time after a sample (up to the next) is the sample's.
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + dt / 1e6);
+  }
+  const fileOf = (url: string) => (url ? (url.startsWith(`file://${ROOT}/`) ? url.slice(`file://${ROOT}/`.length) : url.replace(/^file:\/\//, '')) : '(V8 and native)');
+  const keys = (n: Node) => {
+    const f = fileOf(n.callFrame.url);
+    return [`${n.callFrame.functionName || '(anonymous)'}  ${f}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`, f];
+  };
+  const functions = new Map<string, ProfileEntry>();
+  const files = new Map<string, ProfileEntry>();
+  const entry = (m: Map<string, ProfileEntry>, name: string) => m.get(name) ?? (m.set(name, { name, self: 0, total: 0 }).get(name) as ProfileEntry);
+  const active = new Map<string, number>();
+  // Depth-first, iteratively: a node's subtree time is added to each function and file on its path once.
+  const subtree = new Map<number, number>();
+  const order: Node[] = [];
+  const stack: Node[] = [profile.nodes[0]];
+  while (stack.length) {
+    const n = stack.pop()!;
+    order.push(n);
+    for (const c of n.children ?? []) stack.push(byId.get(c)!);
+  }
+  for (const n of order.toReversed()) subtree.set(n.id, (self.get(n.id) ?? 0) + (n.children ?? []).reduce((s, c) => s + subtree.get(c)!, 0));
+  const visit: [Node, boolean][] = [[profile.nodes[0], false]];
+  while (visit.length) {
+    const [n, leaving] = visit.pop()!;
+    const [fn, f] = keys(n);
+    if (leaving) {
+      for (const k of [`f:${fn}`, `F:${f}`]) active.set(k, active.get(k)! - 1);
+      continue;
+    }
+    entry(functions, fn).self += self.get(n.id) ?? 0;
+    entry(files, f).self += self.get(n.id) ?? 0;
+    if (!active.get(`f:${fn}`)) entry(functions, fn).total += subtree.get(n.id)!;
+    if (!active.get(`F:${f}`)) entry(files, f).total += subtree.get(n.id)!;
+    for (const k of [`f:${fn}`, `F:${f}`]) active.set(k, (active.get(k) ?? 0) + 1);
+    visit.push([n, true]);
+    for (const c of n.children ?? []) visit.push([byId.get(c)!, false]);
+  }
+  const seconds = [...self.values()].reduce((s, x) => s + x, 0);
+  const sorted = (m: Map<string, ProfileEntry>) => [...m.values()].sort((a, b) => b.self - a.self);
+  return { seconds, functions: sorted(functions), files: sorted(files) };
+}

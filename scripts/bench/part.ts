@@ -62,6 +62,49 @@ const parts: Record<string, Part> = {
     return { $seconds: (performance.now() - t) / 1000, read: r.read, kept: r.kept, duplicates: r.duplicates, quarantined: r.quarantined, rewritten: r.rewrittenMonths };
   },
 
+  /**
+   * snapshot() of the inputs read as `from` (`canonical`, `otel`, …) into `out` (bench:adapters), with its time split
+   * into phases through the progress callbacks: hashing the inputs (before the first file starts), reading them
+   * (read, map, validate, stage: up to the last row count) and the rest (DuckDB merge and Parquet writing); with
+   * the largest RSS seen at a row count (every 65,536 rows), i.e. while reading, before DuckDB starts.
+   */
+  async snapshotFrom({ inputs, out, from }) {
+    const { snapshot } = await import('../../src/data/snapshot.ts');
+    const { describeStats } = await import('../../src/data/adapters/index.ts');
+    let readStart: number | undefined;
+    let readEnd: number | undefined;
+    let readRss = 0;
+    const t = performance.now();
+    const r = await snapshot(inputs, {
+      out,
+      timezone: 'UTC',
+      from,
+      progress: {
+        fileStarted: () => void (readStart ??= performance.now()),
+        rows: () => {
+          readEnd = performance.now();
+          readRss = Math.max(readRss, process.memoryUsage.rss());
+        },
+        warn: (message) => console.log(`warning: ${message}`),
+      },
+    });
+    const end = performance.now();
+    const s = (ms: number) => ms / 1000;
+    const a = readStart ?? t;
+    const b = readEnd ?? a;
+    return {
+      $seconds: s(end - t),
+      read: r.read,
+      kept: r.kept,
+      duplicates: r.duplicates,
+      quarantined: r.quarantined,
+      sources: Object.entries(r.sources).map(([format, stats]) => describeStats(format, stats)),
+      phases: { hash: s(a - t), read: s(b - a), merge: s(end - b), readRssMb: readRss / 2 ** 20 },
+      totals: r.manifest.totals,
+      months: Object.fromEntries(Object.entries(r.manifest.months).map(([m, e]) => [m, { events: e.events, conversations: e.conversations, hash: e.hash }])),
+    };
+  },
+
   /** One DuckDB pass reading every snapshot column once (the KPI reference). */
   async readReference({ dir }) {
     const { openDb } = await import('../../src/db/connection.ts');
