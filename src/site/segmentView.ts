@@ -12,6 +12,9 @@ type SegmentKpi = Exclude<KpiId, 'availability'>;
 /** The KPIs of the compact overview table (every KPI is in the full table below it). */
 export const OVERVIEW_KPIS: SegmentKpi[] = ['resolution_rate', 'escalation_rate', 'fallback_rate', 'satisfaction_rate', 'latency_p90_ms', 'cost_per_conversation_usd'];
 
+/** How many underperforming segments the highlight lists, worst first. */
+const MAX_HIGHLIGHTS = 8;
+
 /** The KPIs checked for the "where is it underperforming" highlight. */
 const HIGHLIGHT_KPIS: SegmentKpi[] = ['resolution_rate', 'abandonment_rate', 'fallback_rate', 'satisfaction_rate', 'latency_p90_ms', 'error_conversation_rate', 'cost_per_conversation_usd'];
 
@@ -50,7 +53,9 @@ export function segmentView(cadence: Cadence, period: string, dimension: Dimensi
     rows,
     kpis: SEGMENT_KPIS,
     overview: OVERVIEW_KPIS,
-    underperforming: HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, kpi }))).sort((a, b) => b.impact - a.impact),
+    underperforming: HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, kpi })))
+      .sort((a, b) => b.impact - a.impact)
+      .slice(0, MAX_HIGHLIGHTS),
     charts: [
       {
         id: volumeId,
