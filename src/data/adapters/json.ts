@@ -40,7 +40,15 @@ export function quoteLongIntegers(text: string): string {
 
 /** JSON.parse that keeps long integers as digit strings. */
 export function parseJson(text: string): unknown {
-  return JSON.parse(LONG_INTEGER_HINT.test(text) ? quoteLongIntegers(text) : text);
+  return JSON.parse(!isOtlpRequest(text) && LONG_INTEGER_HINT.test(text) ? quoteLongIntegers(text) : text);
+}
+
+/**
+ * Whether a value's text is an OTLP/JSON request (it begins `{"resourceSpans"` or `{"resourceLogs"`): OTLP/JSON
+ * writes 64-bit integers as strings and ids as hex, so the long-integer search over a line of many spans is spared.
+ */
+function isOtlpRequest(text: string): boolean {
+  return text.startsWith('{"resourceSpans"') || text.startsWith('{"resourceLogs"');
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -84,12 +84,26 @@ export function keyValues(list: unknown, wanted?: Wanted): Record<string, unknow
 /** An OTLP/JSON trace or span id as lower-case hex: hex as the spec says, or base64 as older exporters wrote it. */
 export function hexId(value: unknown, bytes: 16 | 8): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  if (/^[0-9a-f]+$/i.test(value) && value.length === bytes * 2) return /^0+$/.test(value) ? undefined : value.toLowerCase();
+  if (value.length === bytes * 2 && isHex(value)) return isZeros(value) ? undefined : value.toLowerCase();
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length === Math.ceil(bytes / 3) * 4) {
     const buf = Buffer.from(value, 'base64');
     if (buf.length === bytes) return buf.toString('hex');
   }
   return value.toLowerCase();
+}
+
+/** Whether a string is all hex digits (a loop: this runs for every id of every span). */
+function isHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20; // lower-cases letters, leaves digits alone
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function isZeros(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false;
+  return true;
 }
 
 /** A trace or span id of the Python SDK's JSON (an integer, its digits, or `0x…`) as zero-padded lower-case hex. */
@@ -251,8 +265,13 @@ const text = (v: unknown): string | undefined =>
 
 /** The canonical string fields an attribute can carry, with the keys the options name for each. */
 export function fieldKeys(options: OtelOptions): [string, readonly string[]][] {
-  return [['user_id', options.user_id_keys], ...Object.entries(options.dimension_keys)];
+  let keys = fieldKeysOf.get(options);
+  if (!keys) fieldKeysOf.set(options, (keys = [['user_id', options.user_id_keys], ...Object.entries(options.dimension_keys)]));
+  return keys;
 }
+
+/** `fieldKeys` per options object: `spanEvents` needs them for every span. */
+const fieldKeysOf = new WeakMap<OtelOptions, [string, readonly string[]][]>();
 
 export type Classification = { target: Exclude<OtelTarget, 'skip'>; operation: string } | { skip: string };
 
@@ -277,11 +296,11 @@ export interface SpanContext {
 
 /** A span's canonical events (pure). Evaluation events inside the span are mapped separately by `evaluationEvent`. */
 export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, line?: number): Outcome {
-  const where = `span ${span.traceId ?? '?'}:${span.spanId ?? '?'}${line ? ` (${at(line)})` : ''}`;
+  const where = () => `span ${span.traceId ?? '?'}:${span.spanId ?? '?'}${line ? ` (${at(line)})` : ''}`;
   const kind = classifySpan(span, options);
   if ('skip' in kind) return kind;
-  if (!span.traceId || !span.spanId) return { error: `${where}: no traceId or spanId, so no event id can be derived` };
-  if (span.start === undefined) return { error: `${where}: no start time (startTimeUnixNano)` };
+  if (!span.traceId || !span.spanId) return { error: `${where()}: no traceId or spanId, so no event id can be derived` };
+  if (span.start === undefined) return { error: `${where()}: no start time (startTimeUnixNano)` };
   const id = `${span.traceId}:${span.spanId}`;
   const ts = nanosToMs(span.start);
   const common: CanonicalCandidate = { conversation_id: ctx.conversationId };
@@ -405,15 +424,26 @@ export interface OtelIndex {
   conversationOf(traceId: string): string;
   inherited(traceId: string): Record<string, string>;
   isFirst(traceId: string, spanId: string): boolean;
+  /** A span's context, looking its trace up once (what the second pass asks for every span). */
+  context(traceId: string, spanId: string | undefined): SpanContext;
 }
 
 const DESCEND = new Set(['resourceSpans', 'resourceLogs', 'spans']);
 
-async function* otelItems(file: string, wanted: Wanted): AsyncGenerator<OtelItem> {
+/**
+ * The items of a file, a unit (usually a line of many spans) at a time: looping over each unit's items
+ * synchronously spares an async generator step per span.
+ */
+async function* otelUnits(file: string, wanted: Wanted): AsyncGenerator<Iterable<OtelItem>> {
   for await (const item of exportUnits(file, DESCEND)) {
-    if (isFailure(item)) yield { kind: 'unreadable', error: `${at(item.line)}: ${item.error}`, raw: item.raw, line: item.line };
-    else yield* itemsOf(item.value, item.key, item.line, wanted);
+    if (isFailure(item)) yield [{ kind: 'unreadable', error: `${at(item.line)}: ${item.error}`, raw: item.raw, line: item.line }];
+    else yield itemsOf(item.value, item.key, item.line, wanted);
   }
+}
+
+/** The attributes the first pass reads: those that name a trace's conversation, its shared values and the operation. */
+function indexKeys(options: OtelOptions): Set<string> {
+  return new Set([...options.conversation_id_keys, ...options.user_id_keys, ...Object.values(options.dimension_keys).flat(), ...options.operation_keys]);
 }
 
 /** The attributes the mapping reads with these options (the rest of an OTLP span is not decoded). */
@@ -465,12 +495,16 @@ class Indexer {
   }
 
   add(span: Span): void {
-    if (!span.traceId) return;
+    const traceId = span.traceId;
+    if (!traceId) return;
+    // The trace is looked up at most once per span, and only when the span has something to record.
+    let found: TraceInfo | undefined;
+    const trace = () => (found ??= this.info(traceId));
     const keys = this.options.conversation_id_keys;
     for (let rank = 0; rank < keys.length; rank++) {
       const v = text(span.attributes[keys[rank]] ?? span.resource[keys[rank]]);
       if (v === undefined) continue;
-      const info = this.info(span.traceId);
+      const info = trace();
       if (rank < info.rank) {
         info.conv = this.intern(v);
         info.rank = rank;
@@ -480,12 +514,12 @@ class Indexer {
     for (const [field, keys] of this.fields) {
       const v = text(attribute(span, keys));
       if (v === undefined) continue;
-      const info = this.info(span.traceId);
+      const info = trace();
       info.values ??= {};
       info.values[field] ??= this.intern(v);
     }
     if (span.spanId && span.start !== undefined && !('skip' in classifySpan(span, this.options))) {
-      const info = this.info(span.traceId);
+      const info = trace();
       if (info.firstStart === undefined || span.start < info.firstStart || (span.start === info.firstStart && span.spanId < info.firstSpan!)) {
         info.firstStart = span.start;
         info.firstSpan = span.spanId;
@@ -510,12 +544,18 @@ class Indexer {
       // The second pass needs only what a trace's spans share.
       if (info.conv === undefined && info.values === undefined) traces.delete(traceId);
     }
+    const isFirstOf = (conversation: string, traceId: string, spanId: string) => {
+      const best = firsts.get(conversation);
+      return best !== undefined && best.traceId === traceId && best.spanId === spanId;
+    };
     return {
       conversationOf,
       inherited: (traceId) => traces.get(traceId)?.values ?? {},
-      isFirst: (traceId, spanId) => {
-        const best = firsts.get(conversationOf(traceId));
-        return best !== undefined && best.traceId === traceId && best.spanId === spanId;
+      isFirst: (traceId, spanId) => isFirstOf(conversationOf(traceId), traceId, spanId),
+      context: (traceId, spanId) => {
+        const info = traces.get(traceId);
+        const conversationId = info?.conv ?? traceId;
+        return { conversationId, first: !!spanId && isFirstOf(conversationId, traceId, spanId), inherited: info?.values ?? {} };
       },
     };
   }
@@ -528,35 +568,34 @@ export function otelReader(file: string, options: OtelOptions): AdapterReader {
     unknownFields: tally.unknownFields,
     sourceStats: tally.stats,
     async *records(): AsyncGenerator<SourceRecord> {
-      const wanted = wantedKeys(options);
       const indexer = new Indexer(options);
-      for await (const item of otelItems(file, wanted)) if (item.kind === 'span') indexer.add(item.span);
+      for await (const items of otelUnits(file, indexKeys(options))) for (const item of items) if (item.kind === 'span') indexer.add(item.span);
       const index = indexer.finish();
-      for await (const item of otelItems(file, wanted)) {
-        if (item.kind === 'unreadable') {
-          yield* tally.record('unreadable record', item.raw, { error: item.error });
-        } else if (item.kind === 'span') {
-          const span = item.span;
-          const ctx: SpanContext = span.traceId
-            ? { conversationId: index.conversationOf(span.traceId), first: !!span.spanId && index.isFirst(span.traceId, span.spanId), inherited: index.inherited(span.traceId) }
-            : { conversationId: '', first: false, inherited: {} };
-          yield* tally.record('span', item.raw, spanEvents(span, ctx, options, item.line));
-          for (const [i, event] of span.events.entries()) {
-            if (event.name !== EVALUATION_EVENT) continue;
-            const outcome = evaluationEvent(
-              event.attributes,
-              {
-                eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
-                time: event.time ?? span.end ?? span.start,
-                conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
-                describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
-              },
-              options,
-            );
-            yield* tally.record('span event', event, outcome);
+      for await (const items of otelUnits(file, wantedKeys(options))) {
+        for (const item of items) {
+          if (item.kind === 'unreadable') {
+            yield* tally.record('unreadable record', item.raw, { error: item.error });
+          } else if (item.kind === 'span') {
+            const span = item.span;
+            const ctx: SpanContext = span.traceId ? index.context(span.traceId, span.spanId) : { conversationId: '', first: false, inherited: {} };
+            yield* tally.record('span', item.raw, spanEvents(span, ctx, options, item.line));
+            for (const [i, event] of span.events.entries()) {
+              if (event.name !== EVALUATION_EVENT) continue;
+              const outcome = evaluationEvent(
+                event.attributes,
+                {
+                  eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
+                  time: event.time ?? span.end ?? span.start,
+                  conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
+                  describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
+                },
+                options,
+              );
+              yield* tally.record('span event', event, outcome);
+            }
+          } else {
+            yield* tally.record('log record', item.raw, logEvents(item.log, index, options, item.line));
           }
-        } else {
-          yield* tally.record('log record', item.raw, logEvents(item.log, index, options, item.line));
         }
       }
     },
