@@ -215,7 +215,9 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
     if (touched.includes(month) || reread.includes(month)) continue;
     keepFile(eventsFile(m.out, month), eventsFile(m.next, month));
     keepFile(conversationsFile(m.out, month), conversationsFile(m.next, month));
-    months[month] = m.previous!.months[month];
+    const old = m.previous!.months[month];
+    // Manifests of kpi-review 0.1.0 before spans were recorded: read the month's span from its file once.
+    months[month] = old.span ? old : { ...old, span: await fileSpan(db, eventsFile(m.out, month)) };
   }
   const summaries = await monthSummaries(db);
   const newInputsByMonth = new Map<string, number[]>();
@@ -280,6 +282,15 @@ async function placeInMonths(db: Db, timezone: string): Promise<void> {
 }
 
 type MonthSummary = Omit<MonthEntry, 'hash' | 'inputs'>;
+
+/** The span of one month's events file (as monthSummaries computes it for the months a run writes). */
+async function fileSpan(db: Db, file: string): Promise<MonthEntry['span']> {
+  const [span] = await db.all<MonthEntry['span']>(`
+    WITH e AS (SELECT * FROM read_parquet(${sqlString(file)})),
+    starts AS (SELECT min(ts) AS t FROM e WHERE type <> 'health_check' GROUP BY conversation_id UNION ALL SELECT ts FROM e WHERE type = 'health_check')
+    SELECT (SELECT min(ts) FROM e) AS first_ts, (SELECT max(ts) FROM e) AS last_ts, min(t) AS first_start, max(t) AS last_start FROM starts`);
+  return span;
+}
 
 /** Counts, event types and time span of every month in `events`, in three grouped passes. */
 async function monthSummaries(db: Db): Promise<Map<string, MonthSummary>> {
