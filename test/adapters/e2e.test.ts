@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import type { AdaptersConfig } from '../../src/data/adapters/options.ts';
 import { readManifest } from '../../src/data/manifest.ts';
 import { snapshot, type SnapshotReport } from '../../src/data/snapshot.ts';
@@ -9,7 +9,7 @@ import { computeResults } from '../../src/kpi/engine.ts';
 import { kpiById } from '../../src/kpi/registry.ts';
 import type { PeriodDocument } from '../../src/kpi/results.ts';
 import { figureView } from '../../src/site/periodView.ts';
-import { cleanup, fixture, ROOT, sample, tmpDir, writeFile } from './helpers.ts';
+import { cleanup, fixture, sample, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
 
@@ -206,19 +206,6 @@ describe('end to end: re-imports and mixed runs', () => {
   });
 });
 
-/** Runs the command line with the pinned Node first on PATH. */
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
-    const child = spawn('node', [path.join(ROOT, 'bin', 'kpi-review.mjs'), ...args], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the command line', () => {
   it('snapshot prints one line per source format before the summary line; kpis prints the coverage', async () => {

@@ -1,29 +1,14 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import { cleanup, parquetHashes, readManifestJson, ROOT, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
 
-const BIN = path.join(ROOT, 'bin', 'kpi-review.mjs');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'data');
 const SUMMARY = /^\d+ events read, \d+ kept, \d+ duplicates dropped, \d+ quarantined \(see .+\)$/;
 
-/** Runs `node bin/kpi-review.mjs …` with the pinned Node first on PATH, in `cwd` (a temp folder: no config file). */
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
-    delete env.KPI_REVIEW_DEBUG;
-    const child = spawn('node', [BIN, ...args], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('kpi-review snapshot', () => {
