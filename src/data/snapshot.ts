@@ -185,8 +185,10 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
     SELECT l.src, l.pos, l.seq, (${identicalPredicate('l', 'k')}) AS identical
     FROM ranked l JOIN ranked k ON l.event_id = k.event_id AND k.rn = 1
     WHERE l.rn > 1 ORDER BY l.seq`);
-  await db.run(`CREATE TABLE fresh AS SELECT s.* FROM staged s ANTI JOIN (SELECT seq FROM ranked WHERE rn > 1) d USING (seq)`);
-  await db.run(`DROP TABLE ranked; DROP TABLE staged`);
+  // A view, not a copy: the new rows are materialised once, with the old months' rows, in `kept`.
+  await db.run(`CREATE TABLE dropped AS SELECT seq FROM ranked WHERE rn > 1`);
+  await db.run(`DROP TABLE ranked`);
+  await db.run(`CREATE VIEW fresh AS SELECT s.* FROM staged s ANTI JOIN dropped d USING (seq)`);
 
   // The old months to rewrite: those of the conversations the new rows extend, and any month a conversation
   // moves into (a late event before its start). Their old rows are read in full and placed again.
