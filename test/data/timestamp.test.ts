@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/data/schema.ts';
-import { formatUtc, parseDateTime, parseEpochMs, TS_LIMIT_MS } from '../../src/data/timestamp.ts';
+import { daysFromCivil, formatUtc, parseDateTime, parseEpochMs, TS_LIMIT_MS } from '../../src/data/timestamp.ts';
 
 // events.md "Values", `ts`: the accepted RFC 3339 forms and epoch milliseconds, all kept to the millisecond.
 const T = Date.UTC(2026, 4, 3, 10, 15, 0); // 2026-05-03T10:15:00Z
@@ -159,5 +159,16 @@ describe('epoch milliseconds', () => {
 describe('formatUtc', () => {
   it('writes ISO-8601 UTC with milliseconds', () => {
     expect(formatUtc(T + 5)).toBe('2026-05-03T10:15:00.005Z');
+  });
+});
+
+describe('daysFromCivil', () => {
+  it('agrees with Date.UTC on every day from 1969 to 2101 and at the range ends', () => {
+    for (let t = Date.UTC(1969, 0, 1); t <= Date.UTC(2101, 0, 1); t += 86_400_000) {
+      const d = new Date(t);
+      expect(daysFromCivil(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()) * 86_400_000).toBe(t);
+    }
+    expect(daysFromCivil(9999, 12, 31) * 86_400_000).toBe(Date.UTC(9999, 11, 31));
+    expect(daysFromCivil(2000, 2, 29) * 86_400_000).toBe(Date.UTC(2000, 1, 29));
   });
 });
