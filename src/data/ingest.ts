@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.ts';
+import { LineWriter } from '../fs/lineWriter.ts';
 import { describeStats, isAdapterReader, type SourceStats } from './adapters/index.ts';
 import type { InputFile } from './inputs.ts';
 import { readFailure } from './readers/source.ts';
@@ -33,33 +32,6 @@ export interface IngestProgress {
   fileStarted(input: InputFile, index: number, total: number): void;
   rows(count: number): void;
   warn(message: string): void;
-}
-
-/** A line-buffered file writer that honours back-pressure, so memory stays bounded on huge inputs. */
-export class LineWriter {
-  private stream: fs.WriteStream;
-  private buffer: string[] = [];
-  private size = 0;
-  constructor(file: string) {
-    this.stream = fs.createWriteStream(file);
-  }
-  async write(line: string): Promise<void> {
-    this.buffer.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 20) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (!this.buffer.length) return;
-    const ok = this.stream.write(this.buffer.join('\n') + '\n');
-    this.buffer = [];
-    this.size = 0;
-    if (!ok) await once(this.stream, 'drain');
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await once(this.stream, 'finish');
-  }
 }
 
 const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value);
@@ -110,10 +82,12 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
         // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
         // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
         if (fields.includes('\\u')) fields = JSON.stringify(result.event, wellFormed);
-        await staging.write(`{"seq":${seq++},"src":${src},"pos":${record.position},${fields.slice(1)}`);
+        const wait = staging.write(`{"seq":${seq++},"src":${src},"pos":${record.position},${fields.slice(1)}`);
+        if (wait) await wait;
       } else {
         stat.quarantined++;
-        await quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
+        const wait = quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
+        if (wait) await wait;
       }
     }
   } catch (error) {

@@ -5,9 +5,9 @@
  * Math.random, never the clock).
  */
 import fs from 'node:fs';
-import { once } from 'node:events';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { LineWriter } from '../fs/lineWriter.ts';
 import { simulateConversation, type Channel, type Dimensions, type Era, type Intent, type SampleEvent } from './conversation.ts';
 import { createRandom, hex32, mix32, type Random, type Weighted } from './random.ts';
 import {
@@ -379,51 +379,6 @@ export function* generateSample(options: SampleOptions = {}): Generator<string> 
   for (const row of sampleRows(options)) yield row.line;
 }
 
-/** A buffered line writer to a temporary file, renamed into place when closed. */
-class MonthFile {
-  readonly file: string;
-  private readonly tmp: string;
-  private readonly stream: fs.WriteStream;
-  private buffer: string[] = [];
-  private size = 0;
-  private failure: Error | undefined;
-  constructor(file: string) {
-    this.file = file;
-    this.tmp = `${file}.tmp-${process.pid}`;
-    this.stream = fs.createWriteStream(this.tmp);
-    this.stream.on('error', (error) => {
-      this.failure ??= error;
-    });
-  }
-  /** Queues a line; returns a promise only when the caller must wait for the stream to drain. */
-  write(line: string): Promise<unknown> | undefined {
-    if (this.failure) throw this.failure;
-    this.buffer.push(line);
-    this.size += line.length + 1;
-    if (this.size < 1 << 20) return undefined;
-    return this.flush();
-  }
-  private flush(): Promise<unknown> | undefined {
-    if (!this.buffer.length) return undefined;
-    const ok = this.stream.write(`${this.buffer.join('\n')}\n`);
-    this.buffer = [];
-    this.size = 0;
-    return ok ? undefined : once(this.stream, 'drain');
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    if (this.failure) throw this.failure;
-    this.stream.end();
-    await once(this.stream, 'finish');
-    if (this.failure) throw this.failure;
-    fs.renameSync(this.tmp, this.file);
-  }
-  abort(): void {
-    this.stream.destroy();
-    fs.rmSync(this.tmp, { force: true });
-  }
-}
-
 /**
  * Writes the sample into `dir`, one NDJSON file per month (`events-YYYY-MM.ndjson`), streaming so that memory
  * stays small. Each file appears complete or not at all; other files in `dir` are left alone.
@@ -437,7 +392,7 @@ export async function writeSample(dir: string, options: SampleOptions = {}): Pro
   }
   const files: string[] = [];
   let events = 0;
-  let current: { month: string; out: MonthFile } | undefined;
+  let current: { month: string; out: LineWriter } | undefined;
   try {
     for (const row of sampleRows(options)) {
       if (current?.month !== row.month) {
@@ -445,7 +400,7 @@ export async function writeSample(dir: string, options: SampleOptions = {}): Pro
           await current.out.close();
           files.push(current.out.file);
         }
-        current = { month: row.month, out: new MonthFile(path.join(dir, sampleFileName(row.month))) };
+        current = { month: row.month, out: new LineWriter(path.join(dir, sampleFileName(row.month)), { atomic: true }) };
       }
       const wait = current.out.write(row.line);
       if (wait) await wait;
