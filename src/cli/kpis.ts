@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load.ts';
-import { requireManifest } from '../data/manifest.ts';
+import { snapshotsFor } from '../data/manifest.ts';
 import { UsageError, UserError } from '../errors.ts';
 import { computeResults, defaultCacheDir } from '../kpi/engine.ts';
 import { toKpisCsv, toKpisJson } from '../kpi/export.ts';
@@ -30,9 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`--period ${label}: not a ${cadence} label (expected ${cadence === 'week' ? '2026-W19' : cadence === 'quarter' ? '2026-Q2' : '2026-05'})`);
   const config = loadConfig(values.config as string | undefined);
   const snapshots = (values.snapshots as string | undefined) ?? 'data/snapshots';
-  const manifest = requireManifest(snapshots);
-  if (config.timezoneFromFile && config.timezone !== manifest.timezone)
-    throw new UserError(`the config's timezone is ${config.timezone} but the snapshots in ${snapshots} were built in ${manifest.timezone}; rebuild them with \`kpi-review snapshot --rebuild\` or fix the config`);
+  snapshotsFor(snapshots, config);
   const results = await computeResults(snapshots, {
     humanContactCostUsd: config.human_contact_cost_usd,
     cadences: [cadence],

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { loadContent } from '../content/load.ts';
+import { snapshotsFor } from '../data/manifest.ts';
 import { scaffoldReview } from '../content/scaffold.ts';
 import { UsageError, UserError } from '../errors.ts';
 import { computeResults, defaultCacheDir } from '../kpi/engine.ts';
@@ -29,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig(values.config as string | undefined);
   const snapshots = (values.snapshots as string | undefined) ?? 'data/snapshots';
   const contentDir = (values.content as string | undefined) ?? 'content';
+  snapshotsFor(snapshots, config);
   const results = await computeResults(snapshots, { humanContactCostUsd: config.human_contact_cost_usd, cadences: [cadence], cacheDir: defaultCacheDir(snapshots) });
   const periods = results.cadences[cadence];
   const index = periods.findIndex((p) => p.period === period);

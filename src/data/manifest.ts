@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 
 export interface MonthEntry {
@@ -65,5 +66,16 @@ export function readManifest(dir: string): Manifest | undefined {
 export function requireManifest(dir: string): Manifest {
   const manifest = readManifest(dir);
   if (!manifest) throw new UserError(`${dir}: no snapshots here (manifest.json missing); run \`kpi-review snapshot <exports> --out ${dir}\` first`);
+  return manifest;
+}
+
+/**
+ * The manifest of snapshots that figures are computed from: the report time zone is fixed when they are built,
+ * so a config that names another zone is an error (config.md), naming both.
+ */
+export function snapshotsFor(dir: string, config: Pick<Config, 'timezone' | 'timezoneFromFile'>): Manifest {
+  const manifest = requireManifest(dir);
+  if (config.timezoneFromFile && config.timezone !== manifest.timezone)
+    throw new UserError(`the config's timezone is ${config.timezone} but the snapshots in ${dir} were built in ${manifest.timezone}; rebuild them with \`kpi-review snapshot --rebuild\` or fix the config`);
   return manifest;
 }

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
-import { requireManifest } from '../data/manifest.ts';
-import { UserError } from '../errors.ts';
+import { snapshotsFor } from '../data/manifest.ts';
 import { siblingTemp, swapInto } from '../fs/atomic.ts';
 import { acquireLock } from '../fs/lock.ts';
 import { loadContent } from '../content/load.ts';
@@ -82,9 +81,7 @@ export type SiteDataOptions = Pick<SiteBuildOptions, 'snapshots' | 'content' | '
  */
 export async function prepareSiteData(options: SiteDataOptions): Promise<SiteData> {
   const log = options.log ?? (() => {});
-  const manifest = requireManifest(options.snapshots);
-  if (options.config.timezoneFromFile && options.config.timezone !== manifest.timezone)
-    throw new UserError(`the config's timezone is ${options.config.timezone} but the snapshots in ${options.snapshots} were built in ${manifest.timezone}; rebuild them with \`kpi-review snapshot --rebuild\` or fix the config`);
+  const manifest = snapshotsFor(options.snapshots, options.config);
   const results = await computeResults(options.snapshots, {
     humanContactCostUsd: options.config.human_contact_cost_usd,
     cacheDir: defaultCacheDir(options.snapshots),

@@ -1,4 +1,4 @@
-import { interpretationNotes, operationalFlags, hasEnoughHistory, type Flag, type Note } from '../insights/index.ts';
+import { interpretationNotes, operationalFlags, type Flag, type Note } from '../insights/index.ts';
 import type { PeriodDocument } from '../kpi/results.ts';
 
 /** The published kpis.json: the engine's document plus the period's triggered flags and interpretation notes. */
@@ -8,7 +8,7 @@ export function periodExport(periods: PeriodDocument[], index: number): Publishe
   const doc = periods[index];
   return {
     ...doc,
-    flags: hasEnoughHistory(periods, index) ? operationalFlags(periods, index) : [],
+    flags: operationalFlags(periods, index), // empty without enough history for a baseline
     notes: interpretationNotes(doc, periods[index - 1] ?? null),
   };
 }
