@@ -185,18 +185,18 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
     SELECT l.src, l.pos, l.seq, (${identicalPredicate('l', 'k')}) AS identical
     FROM ranked l JOIN ranked k ON l.event_id = k.event_id AND k.rn = 1
     WHERE l.rn > 1 ORDER BY l.seq`);
-  // A view, not a copy: the new rows are materialised once, with the old months' rows, in `kept`.
+  // Dropped rows are only marked deleted: the new rows are materialised once, with the old months' rows, in `events`.
   await db.run(`CREATE TABLE dropped AS SELECT seq FROM ranked WHERE rn > 1`);
   await db.run(`DROP TABLE ranked`);
-  await db.run(`CREATE VIEW fresh AS SELECT s.* FROM staged s ANTI JOIN dropped d USING (seq)`);
+  await db.run(`DELETE FROM staged WHERE seq IN (SELECT seq FROM dropped)`);
+  await db.run(`CREATE VIEW fresh AS SELECT * FROM staged`);
 
   // The old months to rewrite: those of the conversations the new rows extend, and any month a conversation
   // moves into (a late event before its start). Their old rows are read in full and placed again.
   const placed = async (months: string[]) => {
-    await db.run(`CREATE OR REPLACE TABLE kept AS
-      SELECT ${ROW_COLUMNS} FROM fresh
-      ${months.length ? `UNION ALL SELECT -1::BIGINT, -1, -1::BIGINT, ${CANONICAL_COLUMNS} FROM read_parquet(${oldFiles(months)})` : ''}`);
-    await placeInMonths(db, m.timezone);
+    const rows = `(SELECT ${ROW_COLUMNS} FROM fresh
+      ${months.length ? `UNION ALL SELECT -1::BIGINT, -1, -1::BIGINT, ${CANONICAL_COLUMNS} FROM read_parquet(${oldFiles(months)})` : ''})`;
+    await placeInMonths(db, rows, m.timezone);
     return (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY month`)).map((r) => r.month);
   };
   let reread = (
@@ -267,20 +267,20 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
 }
 
 /**
- * Table `events`: the rows of `kept`, each with the month (report time zone) its conversation started in, or
- * for a health check the month of its own time; ordered by month so each month's rows are read together.
+ * Table `events`: the rows of `rows`, each with the month (report time zone) its conversation started in, or for
+ * a health check the month of its own time. Left unordered: each month's copy sorts its own rows, which is
+ * cheaper than ordering all of them here.
  */
-async function placeInMonths(db: Db, timezone: string): Promise<void> {
-  const [span] = await db.all<{ first: number | null; last: number | null }>(`SELECT min(ts) AS first, max(ts) AS last FROM kept`);
+async function placeInMonths(db: Db, rows: string, timezone: string): Promise<void> {
+  const [span] = await db.all<{ first: number | null; last: number | null }>(`SELECT min(ts) AS first, max(ts) AS last FROM ${rows}`);
   const bounds = span.first === null ? `(SELECT NULL::VARCHAR AS label, NULL::TIMESTAMPTZ AS start_ts)` : periodBoundsSql(periodRange(span.first, span.last!, 'month', timezone));
+  await db.run(`CREATE OR REPLACE TABLE conversation_months AS
+    WITH starts AS (SELECT conversation_id, min(ts) AS start_ts FROM ${rows} WHERE type <> 'health_check' GROUP BY 1)
+    SELECT s.conversation_id, b.label AS month FROM starts s ASOF JOIN ${bounds} b ON s.start_ts >= b.start_ts`);
   await db.run(`CREATE OR REPLACE TABLE events AS
-    WITH starts AS (SELECT conversation_id, min(ts) AS start_ts FROM kept WHERE type <> 'health_check' GROUP BY 1),
-    conversation_months AS (SELECT s.conversation_id, b.label AS month FROM starts s ASOF JOIN ${bounds} b ON s.start_ts >= b.start_ts)
-    SELECT * FROM (
-      SELECT k.*, c.month FROM kept k JOIN conversation_months c USING (conversation_id) WHERE k.type <> 'health_check'
-      UNION ALL BY NAME
-      SELECT h.*, b.label AS month FROM (SELECT * FROM kept WHERE type = 'health_check') h ASOF JOIN ${bounds} b ON h.ts >= b.start_ts)
-    ORDER BY month`);
+    SELECT k.*, c.month FROM ${rows} k JOIN conversation_months c USING (conversation_id) WHERE k.type <> 'health_check'
+    UNION ALL BY NAME
+    SELECT h.*, b.label AS month FROM (SELECT * FROM ${rows} WHERE type = 'health_check') h ASOF JOIN ${bounds} b ON h.ts >= b.start_ts`);
 }
 
 type MonthSummary = Omit<MonthEntry, 'hash' | 'inputs'>;
