@@ -1,4 +1,3 @@
-import { sqlString } from '../db/connection.ts';
 import { EVENT_FIELDS, FIELD_NAMES, type FieldKind, type FieldName } from './schema.ts';
 
 /** The DuckDB/Parquet type of each kind of canonical field (integers stay DOUBLE: any whole number is accepted). */
@@ -15,22 +14,6 @@ export const duckType = (field: FieldName): string => DUCK_TYPES[EVENT_FIELDS[fi
 
 /** `event_id, ts, …` in canonical order. */
 export const CANONICAL_COLUMNS = FIELD_NAMES.join(', ');
-
-/** The `columns` argument of read_json for the staging file written by ingest (ts as epoch ms). */
-export function stagingColumns(): string {
-  const entries = [
-    ['seq', 'BIGINT'],
-    ['src', 'INTEGER'],
-    ['pos', 'BIGINT'],
-    ...FIELD_NAMES.map((f) => [f, f === 'ts' ? 'BIGINT' : duckType(f)]),
-  ];
-  return `{${entries.map(([name, type]) => `${name}: ${sqlString(type)}`).join(', ')}}`;
-}
-
-/** Columns of the staging table, with ts turned into a TIMESTAMPTZ. */
-export function stagingSelect(): string {
-  return FIELD_NAMES.map((f) => (f === 'ts' ? 'epoch_ms(ts)::TIMESTAMPTZ AS ts' : f)).join(', ');
-}
 
 /** True when every canonical field of `a` and `b` has the same value (NULLs equal). */
 export function identicalPredicate(a: string, b: string): string {

@@ -1,13 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Db } from '../db/connection.ts';
 import { UserError } from '../errors.ts';
 import { LineWriter } from '../fs/lineWriter.ts';
 import { describeStats, isAdapterReader, type SourceStats } from './adapters/index.ts';
 import type { InputFile } from './inputs.ts';
 import { readFailure } from './readers/source.ts';
 import { readerFor, type SourceRecord } from './readers/index.ts';
-import { validateEvent } from './schema.ts';
+import { validateEvent, type CanonicalEvent } from './schema.ts';
+import { ingestNdjsonInSql, loadStagingFiles } from './sqlIngest.ts';
 
 export interface QuarantineEntry {
   source: string;
@@ -58,10 +60,25 @@ export interface FileOutcome {
 /** 2^32: room for four billion rows per input before the next input's seq. */
 const SEQ_STRIDE = 2 ** 32;
 
+/** The global first-seen order of an input's record (inputs in command-line order, records in file order). */
+export const seqOf = (src: number, ordinal: number): number => src * SEQ_STRIDE + ordinal;
+
+/**
+ * One valid event as a line of a staging file: `seq`, `src`, `pos` (the record's ordinal in its input, 1-based)
+ * and the canonical fields, `ts` in epoch ms.
+ */
+export function stagingLine(src: number, ordinal: number, event: CanonicalEvent): string {
+  let fields = JSON.stringify(event);
+  // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
+  // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
+  if (fields.includes('\\u')) fields = JSON.stringify(event, wellFormed);
+  return `{"seq":${seqOf(src, ordinal)},"src":${src},"pos":${ordinal},${fields.slice(1)}`;
+}
+
 /**
  * Reads one input, validates each row against the canonical schema and writes the valid ones to the job's
- * staging file as NDJSON (`seq`, `src`, `pos` and the canonical fields; `ts` in epoch ms) and the invalid ones
- * to its quarantine file. De-duplication happens later, in SQL, across all inputs.
+ * staging file (see stagingLine) and the invalid ones to its quarantine file. De-duplication happens later, in
+ * SQL, across all inputs.
  */
 export async function ingestFile(job: IngestJob, onRows: (count: number) => void = () => {}): Promise<FileOutcome> {
   const { input, sha256, src } = job;
@@ -70,7 +87,6 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
   const warnings: string[] = [];
   const reader = readerFor(input);
   const stat: InputStats = { path: input.path, format: input.format, sha256, read: 0, valid: 0, quarantined: 0 };
-  let seq = src * SEQ_STRIDE;
   try {
     for await (const record of reader.records()) {
       stat.read++;
@@ -78,11 +94,7 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
       const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
       if (result.ok) {
         stat.valid++;
-        let fields = JSON.stringify(result.event);
-        // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
-        // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
-        if (fields.includes('\\u')) fields = JSON.stringify(result.event, wellFormed);
-        const wait = staging.write(`{"seq":${seq++},"src":${src},"pos":${record.position},${fields.slice(1)}`);
+        const wait = staging.write(stagingLine(src, stat.read, result.event));
         if (wait) await wait;
       } else {
         stat.quarantined++;
@@ -104,11 +116,17 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
     if (reader.sourceStats.read === 0)
       throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
     if (stat.read === 0) warnings.push(`${input.path}: no chatbot events in it (${describeStats(input.format, reader.sourceStats)})`);
-  } else if (stat.read === 0) throw new UserError(`${input.path}: no data rows; export at least one event, or leave the file out`);
-  if (reader.unknownFields.size)
-    warnings.push(`${input.path}: ignored unknown field${reader.unknownFields.size > 1 ? 's' : ''} ${[...reader.unknownFields].sort().join(', ')}`);
+  } else if (stat.read === 0) throw new UserError(noRows(input.path));
+  if (reader.unknownFields.size) warnings.push(unknownFieldsWarning(input.path, reader.unknownFields));
   return { stats: stat, warnings };
 }
+
+export const noRows = (file: string) => `${file}: no data rows; export at least one event, or leave the file out`;
+
+export const unknownFieldsWarning = (file: string, names: Iterable<string>): string => {
+  const sorted = [...names].sort();
+  return `${file}: ignored unknown field${sorted.length > 1 ? 's' : ''} ${sorted.join(', ')}`;
+};
 
 export interface IngestResult {
   stats: InputStats[];
@@ -117,10 +135,12 @@ export interface IngestResult {
 }
 
 /**
- * Ingests every input, one file per job, several at once in worker threads when there is more than one file
- * and more than one core (each job's output is its own pair of files, so the order stays that of the inputs).
+ * Ingests every input into `staged` (see sqlIngest.ts): canonical NDJSON files are checked in DuckDB, one after
+ * the other, while the other inputs are read and validated in JavaScript, several at once in worker threads when
+ * there is more than one of them and more than one core. Each job writes its own pair of files, so the order
+ * stays that of the inputs.
  */
-export async function ingest(inputs: { input: InputFile; sha256: string }[], workDir: string, progress: IngestProgress, parallelism = os.availableParallelism()): Promise<IngestResult> {
+export async function ingest(inputs: { input: InputFile; sha256: string }[], workDir: string, progress: IngestProgress, db: Db, parallelism = os.availableParallelism()): Promise<IngestResult> {
   const jobs: IngestJob[] = inputs.map(({ input, sha256 }, src) => ({
     input,
     sha256,
@@ -129,18 +149,38 @@ export async function ingest(inputs: { input: InputFile; sha256: string }[], wor
     quarantineFile: path.join(workDir, `quarantine-${src}.ndjson`),
   }));
   const outcomes: FileOutcome[] = new Array(jobs.length);
-  const workers = Math.min(parallelism, jobs.length);
+  const inSql = jobs.filter((job) => job.input.format === 'ndjson');
+  const inJs = jobs.filter((job) => job.input.format !== 'ndjson');
+  const workers = Math.min(parallelism, inJs.length);
   let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
+  // After a failure no lane starts another file; the others finish the one they are on, since a DuckDB query
+  // must not outlive the connection that the caller closes on failure.
+  let failed = false;
+  const lane = (run: () => Promise<void>) => run().catch((error) => {
+    failed = true;
+    throw error;
+  });
+  const jsLane = async () => {
+    while (next < inJs.length && !failed) {
+      const job = inJs[next++];
       progress.fileStarted(job.input, job.src, jobs.length);
       outcomes[job.src] = workers > 1 ? await inWorker(job, progress) : await ingestFile(job, (n) => progress.rows(n));
     }
   };
-  await Promise.all(Array.from({ length: workers }, lane));
+  const sqlLane = async () => {
+    for (const job of inSql) {
+      if (failed) return;
+      progress.fileStarted(job.input, job.src, jobs.length);
+      outcomes[job.src] = (await ingestNdjsonInSql(db, job)) ?? (await ingestFile(job, (n) => progress.rows(n)));
+      progress.rows(outcomes[job.src].stats.read);
+    }
+  };
+  const settled = await Promise.allSettled([lane(sqlLane), ...Array.from({ length: workers }, () => lane(jsLane))]);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
   for (const outcome of outcomes) for (const warning of outcome.warnings) progress.warn(warning);
-  return { stats: outcomes.map((o) => o.stats), stagingFiles: jobs.map((j) => j.stagingFile), quarantineFiles: jobs.map((j) => j.quarantineFile) };
+  const stagingFiles = jobs.map((j) => j.stagingFile);
+  await loadStagingFiles(db, stagingFiles);
+  return { stats: outcomes.map((o) => o.stats), stagingFiles, quarantineFiles: jobs.map((j) => j.quarantineFile) };
 }
 
 /** Runs `ingestFile` in a worker thread; a user error there is one here too. */

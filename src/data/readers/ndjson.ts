@@ -11,21 +11,21 @@ export function ndjsonReader(file: string): RecordReader {
     unknownFields,
     async *records(): AsyncGenerator<SourceRecord> {
       for await (const [line, position] of linesOf(openInput(file))) {
-        if (isBlank(line)) continue;
-        const base = { position, positionKind: 'line' as const, raw: line };
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch (error) {
-          yield { ...base, error: `row: not a JSON object (${(error as Error).message})` };
-          continue;
-        }
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          yield { ...base, error: 'row: not a JSON object' };
-          continue;
-        }
-        yield { ...base, values: withoutMissing(parsed as Record<string, unknown>, KNOWN, unknownFields) };
+        if (!isBlank(line)) yield ndjsonRecord(line, position, unknownFields);
       }
     },
   };
+}
+
+/** One non-blank NDJSON line as a record: its values, or why it is not a JSON object. */
+export function ndjsonRecord(line: string, position: number, unknownFields: Set<string>): SourceRecord {
+  const base = { position, positionKind: 'line' as const, raw: line };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (error) {
+    return { ...base, error: `row: not a JSON object (${(error as Error).message})` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ...base, error: 'row: not a JSON object' };
+  return { ...base, values: withoutMissing(parsed as Record<string, unknown>, KNOWN, unknownFields) };
 }

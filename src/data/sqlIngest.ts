@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import { sqlString, type Db } from '../db/connection.ts';
+import { LineWriter } from '../fs/lineWriter.ts';
+import { duckType } from './columns.ts';
+import { quarantineEntry, seqOf, stagingLine, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
+import { ndjsonRecord } from './readers/ndjson.ts';
+import { recordLines } from './readers/recordLines.ts';
+import { isGzipFile, readFailure } from './readers/source.ts';
+import { FIELD_NAMES, validateEvent } from './schema.ts';
+import { checkedLinesSql, ndjsonLinesSql } from './sqlValidation.ts';
+
+/**
+ * Table `staged`: every row of this run that passed validation, with its first-seen order (`seq`), input (`src`)
+ * and ordinal in that input (`pos`). `accepted` is false only for the lines of an NDJSON file the SQL checks left
+ * to zod, until they are removed; `unknown` lists the non-canonical keys of such a file's lines (see
+ * ingestNdjsonInSql).
+ */
+export async function createStaged(db: Db): Promise<void> {
+  const columns = FIELD_NAMES.map((f) => `${f} ${duckType(f)}`).join(', ');
+  await db.run(`CREATE TABLE staged (seq BIGINT, src INTEGER, pos BIGINT, ${columns}, accepted BOOLEAN, unknown VARCHAR[])`);
+}
+
+/** Adds the staging files of the zod path (see ingest.ts stagingLine) to `staged`. */
+export async function loadStagingFiles(db: Db, files: string[]): Promise<void> {
+  const nonEmpty = files.filter((file) => fs.statSync(file).size > 0);
+  if (!nonEmpty.length) return;
+  const columns = [['seq', 'BIGINT'], ['src', 'INTEGER'], ['pos', 'BIGINT'], ...FIELD_NAMES.map((f) => [f, f === 'ts' ? 'BIGINT' : duckType(f)])];
+  const select = FIELD_NAMES.map((f) => (f === 'ts' ? 'epoch_ms(ts)::TIMESTAMPTZ' : f)).join(', ');
+  await db.run(`INSERT INTO staged SELECT seq, src, pos, ${select}, true, NULL
+    FROM read_json([${nonEmpty.map(sqlString).join(', ')}], format = 'newline_delimited',
+      columns = {${columns.map(([name, type]) => `${name}: ${sqlString(type)}`).join(', ')}})`);
+}
+
+/**
+ * Ingests one canonical NDJSON file in DuckDB: the SQL checks (sqlValidation.ts) accept the lines they can,
+ * straight into `staged`; the others are read again by the zod path, which stages the valid ones (in the job's
+ * staging file, loaded later with the rest) and quarantines the invalid ones with their reason, line and text.
+ *
+ * Returns undefined when the file should go through the zod path whole instead: DuckDB cannot read it (the zod
+ * path then names the problem: truncated gzip, permissions, …), it holds no record, or DuckDB and the NDJSON
+ * reader disagree on where its records are (a line only Unicode spaces, which DuckDB does not count as blank).
+ */
+export async function ingestNdjsonInSql(db: Db, job: IngestJob): Promise<FileOutcome | undefined> {
+  const { input, src } = job;
+  const canonical = FIELD_NAMES.join(', ');
+  const gzip = isGzipFile(input.path);
+  // The lines are read into a table first: its scan is parallel, a row_number() over the reader's is not.
+  const lines = `ndjson_lines_${src}`;
+  try {
+    await db.run(`CREATE TEMP TABLE ${lines} AS ${ndjsonLinesSql(input.path, gzip)}`);
+    await db.run(`INSERT INTO staged SELECT ${seqOf(src, 0)} + ord, ${src}, ord, ${canonical}, accepted, unknown FROM (${checkedLinesSql(lines)})`);
+  } catch {
+    await db.run(`DELETE FROM staged WHERE src = ${src}`);
+    return undefined;
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${lines}`);
+  }
+  const giveUp = async () => {
+    await db.run(`DELETE FROM staged WHERE src = ${src}`);
+    return undefined;
+  };
+  const [{ read }] = await db.all<{ read: number }>(`SELECT count(*) AS read FROM staged WHERE src = ${src}`);
+  if (read === 0) return giveUp();
+  const left = new Set((await db.all<{ pos: number }>(`SELECT pos FROM staged WHERE src = ${src} AND NOT accepted`)).map((r) => r.pos));
+  const unknownFields = new Set(
+    (await db.all<{ name: string }>(`SELECT DISTINCT unnest(unknown) AS name FROM staged WHERE src = ${src} AND unknown IS NOT NULL AND accepted`)).map((r) => r.name),
+  );
+  await db.run(`DELETE FROM staged WHERE src = ${src} AND NOT accepted`);
+
+  const stats: InputStats = { path: input.path, format: input.format, sha256: job.sha256, read, valid: read - left.size, quarantined: 0 };
+  const staging = new LineWriter(job.stagingFile);
+  const quarantine = new LineWriter(job.quarantineFile);
+  try {
+    // A gzip file is always scanned: DuckDB reads a truncated stream without a word, zlib does not.
+    if (left.size || gzip) {
+      const scan = await recordLines(input.path, left).catch((error) => {
+        throw readFailure(input.path, error);
+      });
+      if (scan.count !== read || scan.lines.size !== left.size) return giveUp();
+      for (const ordinal of [...left].sort((a, b) => a - b)) {
+        const { line, text } = scan.lines.get(ordinal)!;
+        const record = ndjsonRecord(text, line, unknownFields);
+        const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
+        if (result.ok) {
+          stats.valid++;
+          await staging.write(stagingLine(src, ordinal, result.event));
+        } else {
+          stats.quarantined++;
+          await quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
+        }
+      }
+    }
+  } finally {
+    await staging.close();
+    await quarantine.close();
+  }
+  return { stats, warnings: unknownFields.size ? [unknownFieldsWarning(input.path, unknownFields)] : [] };
+}
