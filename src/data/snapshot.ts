@@ -228,11 +228,10 @@ async function mergeAndWrite(db: Db, m: MergeInput): Promise<{ manifest: Manifes
   }
   for (const month of touched) {
     const monthParam = sqlString(month);
-    // Sorted into a table first: writing a table keeps its order and runs faster than an ordered COPY.
-    await db.run(`CREATE OR REPLACE TEMP TABLE month_events AS SELECT ${CANONICAL_COLUMNS} FROM events WHERE month = ${monthParam}
-      ORDER BY conversation_id NULLS LAST, ts, event_id`);
-    await db.run(`COPY month_events TO ${sqlString(eventsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
-    await db.run(`COPY (SELECT *, ${monthParam} AS month FROM (${rollupSql('month_events')}) ORDER BY start_ts, conversation_id)
+    await db.run(`COPY (SELECT ${CANONICAL_COLUMNS} FROM events WHERE month = ${monthParam}
+        ORDER BY conversation_id NULLS LAST, ts, event_id)
+      TO ${sqlString(eventsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(`COPY (SELECT *, ${monthParam} AS month FROM (${rollupSql(`(SELECT * FROM events WHERE month = ${monthParam})`)}) ORDER BY start_ts, conversation_id)
       TO ${sqlString(conversationsFile(m.next, month))} (FORMAT parquet, COMPRESSION zstd)`);
     const old = m.previous?.months[month];
     const inputs = new Map((old?.inputs ?? []).map((i) => [i.sha256, i]));
