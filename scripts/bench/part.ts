@@ -54,6 +54,39 @@ const parts: Record<string, Part> = {
     }
   },
 
+  /**
+   * The floor of the snapshot's job in DuckDB alone, on the NDJSON files: typed read_json (no validation, no
+   * quarantine), de-duplication by event_id, conversations placed in the month of their start (UTC), each month
+   * written sorted with its rollup. What no implementation of issue 3's contract can skip.
+   */
+  async snapshotFloor({ files, out }) {
+    const { openDb } = await import('../../src/db/connection.ts');
+    const { FIELD_NAMES } = await import('../../src/data/schema.ts');
+    const { duckType, CANONICAL_COLUMNS } = await import('../../src/data/columns.ts');
+    const { rollupSql } = await import('../../src/data/rollup.ts');
+    fs.mkdirSync(out, { recursive: true });
+    const db = await openDb({ memoryLimit: '1GB', tempDirectory: path.join(out, 'duckdb') });
+    try {
+      const t = performance.now();
+      const columns = FIELD_NAMES.map((f) => `${f}: '${duckType(f)}'`).join(', ');
+      await db.run(`CREATE TABLE staged AS SELECT row_number() OVER () AS seq, * FROM read_json(${sqlList(files)}, format = 'newline_delimited', columns = {${columns}})`);
+      await db.run(`CREATE TABLE repeated AS SELECT event_id FROM staged GROUP BY event_id HAVING count(*) > 1`);
+      await db.run(`DELETE FROM staged WHERE seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY event_id ORDER BY seq) AS rn FROM staged SEMI JOIN repeated USING (event_id)) WHERE rn > 1)`);
+      await db.run(`CREATE TABLE months AS SELECT conversation_id, strftime(min(ts), '%Y-%m') AS month FROM staged WHERE type <> 'health_check' GROUP BY 1`);
+      await db.run(`CREATE TABLE events AS SELECT s.*, m.month FROM staged s JOIN months m USING (conversation_id)`);
+      const months = (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY 1`)).map((r) => r.month);
+      for (const month of months) {
+        await db.run(`COPY (SELECT ${CANONICAL_COLUMNS} FROM events WHERE month = '${month}' ORDER BY conversation_id, ts, event_id) TO '${path.join(out, `events-${month}.parquet`)}' (FORMAT parquet, COMPRESSION zstd)`);
+        await db.run(`COPY (SELECT * FROM (${rollupSql(`(SELECT * FROM events WHERE month = '${month}')`)}) ORDER BY start_ts, conversation_id) TO '${path.join(out, `conversations-${month}.parquet`)}' (FORMAT parquet, COMPRESSION zstd)`);
+      }
+      const seconds = (performance.now() - t) / 1000;
+      const [row] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM events`);
+      return { $seconds: seconds, rows: row.n, months: months.length };
+    } finally {
+      db.close();
+    }
+  },
+
   /** snapshot() of the inputs into `out`. */
   async snapshot({ inputs, out }) {
     const { snapshot } = await import('../../src/data/snapshot.ts');

@@ -32,13 +32,20 @@ export async function loadStagingFiles(db: Db, files: string[]): Promise<void> {
 }
 
 /**
+ * The most lines of one file the SQL may leave to zod: they are held in memory until zod has read them. A file
+ * with more (one whose every line is unusual) streams through zod whole, as other formats do.
+ */
+const MAX_LINES_LEFT = 100_000;
+
+/**
  * Ingests one canonical NDJSON file in DuckDB: the SQL checks (sqlValidation.ts) accept the lines they can,
  * straight into `staged`; the others are read again by the zod path, which stages the valid ones (in the job's
  * staging file, loaded later with the rest) and quarantines the invalid ones with their reason, line and text.
  *
  * Returns undefined when the file should go through the zod path whole instead: DuckDB cannot read it (the zod
- * path then names the problem: truncated gzip, permissions, …), it holds no record, or DuckDB and the NDJSON
- * reader disagree on where its records are (a line only Unicode spaces, which DuckDB does not count as blank).
+ * path then names the problem: truncated gzip, permissions, …), it holds no record, the SQL leaves more than
+ * MAX_LINES_LEFT lines, or DuckDB and the NDJSON reader disagree on where its records are (a line of only
+ * Unicode spaces, which DuckDB does not count as blank).
  */
 export async function ingestNdjsonInSql(db: Db, job: IngestJob): Promise<FileOutcome | undefined> {
   const { input, src } = job;
@@ -59,8 +66,10 @@ export async function ingestNdjsonInSql(db: Db, job: IngestJob): Promise<FileOut
     await db.run(`DELETE FROM staged WHERE src = ${src}`);
     return undefined;
   };
-  const [{ read }] = await db.all<{ read: number }>(`SELECT count(*) AS read FROM staged WHERE src = ${src}`);
-  if (read === 0) return giveUp();
+  const [{ read, leftCount }] = await db.all<{ read: number; leftCount: number }>(
+    `SELECT count(*) AS read, count(*) FILTER (WHERE NOT accepted) AS leftCount FROM staged WHERE src = ${src}`,
+  );
+  if (read === 0 || leftCount > MAX_LINES_LEFT) return giveUp();
   const left = new Set((await db.all<{ pos: number }>(`SELECT pos FROM staged WHERE src = ${src} AND NOT accepted`)).map((r) => r.pos));
   const unknownFields = new Set(
     (await db.all<{ name: string }>(`SELECT DISTINCT unnest(unknown) AS name FROM staged WHERE src = ${src} AND unknown IS NOT NULL AND accepted`)).map((r) => r.name),

@@ -6,7 +6,7 @@ import { TS_LIMIT_MS } from './timestamp.ts';
  * The value rules of events.md as SQL over a whole NDJSON file, for speed (issue 3 allows it): DuckDB parses and
  * checks every line in one pass instead of JSON.parse and zod per row. It only ever *accepts*: a line it accepts
  * gets exactly the values the zod schema would give it; any other line (an invalid one, or a form this SQL leaves
- * alone, such as `\u` escapes or an offset-less date-time) goes to the zod path, which decides it and names the
+ * alone, such as a NaN or an offset-less date-time) goes to the zod path, which decides it and names the
  * reason. test/data/sqlValidation.test.ts proves on every fixture that both paths end with the same rows.
  */
 
@@ -38,7 +38,9 @@ export function checkedLinesSql(lines: string): string {
     keyed AS (
       -- Keys beyond the known ones are unknown fields (reported, never a reason to reject) or a repeated key,
       -- which JSON.parse resolves differently from DuckDB: the line is left to zod.
-      SELECT *, CASE WHEN len(k) > known THEN list_filter(k, key -> NOT list_contains(${sqlList(FIELD_NAMES)}, key)) END AS unknown FROM fields
+      SELECT *, CASE WHEN len(k) > known THEN list_filter(k, key -> NOT list_contains(${sqlList(FIELD_NAMES)}, key)) END AS unknown,
+        CASE WHEN ${isString('type')} THEN ${stringValue('type')} END AS type_v
+      FROM fields
     ),
     stamped AS (
       SELECT *, CASE WHEN ts_c = '"' THEN ${dateTimeParts(stringValue('ts'))} END AS p FROM keyed
@@ -57,12 +59,12 @@ export function checkedLinesSql(lines: string): string {
 const sqlList = (items: readonly string[]) => `[${items.map(sqlString).join(', ')}]`;
 
 /**
- * Lines whose JSON text this SQL does not take on: `\u` escapes (lone surrogates, NUL), and what DuckDB's parser
- * tolerates but JSON.parse does not (NaN, Infinity, a trailing comma). A string value that merely contains such
- * text is sent to zod too, which costs nothing but time.
+ * Lines whose JSON text this SQL does not take on: what DuckDB's parser tolerates but JSON.parse does not (NaN,
+ * Infinity, a trailing comma). A string value that merely contains such text is sent to zod too, which costs
+ * nothing but time. (Lone surrogates make DuckDB's parser reject the line, which sends it to zod as well.)
  */
 const wellFormedText = (j: string) =>
-  `NOT contains(${j}, '\\u') AND NOT contains(${j}, 'NaN') AND NOT contains(${j}, 'Infinity') AND NOT regexp_matches(${j}, ',\\s*[}\\]]')`;
+  `NOT contains(${j}, 'NaN') AND NOT contains(${j}, 'Infinity') AND NOT regexp_matches(${j}, ',\\s*[}\\]]')`;
 
 /*
  * A value's JSON type is read from the first character of its JSON text (`f_c`): \`"\` a string, \`t\`/\`f\` a
@@ -92,10 +94,10 @@ function fieldAccepted(f: FieldName): string {
     case 'string':
       if (f === 'event_id') return `${present(f)} AND ${isString(f)}`;
       // conversation_id on a health check is dropped before validation, whatever it holds.
-      if (f === 'conversation_id') return `type_j = '"health_check"' OR ${isNull(f)} OR ${isString(f)}`;
+      if (f === 'conversation_id') return `type_v = 'health_check' OR ${isNull(f)} OR ${isString(f)}`;
       return `${isNull(f)} OR ${isString(f)}`;
     case 'type':
-      return `${isString(f)} AND ${stringValue(f)} IN (${EVENT_TYPES.map(sqlString).join(', ')})`;
+      return `${isString(f)} AND type_v IN (${EVENT_TYPES.map(sqlString).join(', ')})`;
     case 'number':
       return `${isNull(f)} OR ${isNumber(f)} AND isfinite(${double(f)})${bound}`;
     case 'integer':
@@ -112,7 +114,7 @@ function fieldValue(f: FieldName): string {
     case 'string':
     case 'type': {
       const value = `CASE WHEN ${present(f)} THEN ${stringValue(f)} END`;
-      return f === 'conversation_id' ? `CASE WHEN type_j = '"health_check"' THEN NULL ELSE ${value} END` : value;
+      return f === 'conversation_id' ? `CASE WHEN type_v = 'health_check' THEN NULL ELSE ${value} END` : value;
     }
     case 'number':
     case 'integer':
@@ -126,11 +128,11 @@ function fieldValue(f: FieldName): string {
 
 /** The cross-field rules of the zod schema's superRefine: required fields per type, score within its scale. */
 function crossFieldRules(): string {
-  const inList = (types: readonly string[]) => `type_j IN (${types.map((t) => sqlString(JSON.stringify(t))).join(', ')})`;
-  return `(type_j = '"health_check"' OR ${present('conversation_id')})
+  const inList = (types: readonly string[]) => `type_v IN (${types.map(sqlString).join(', ')})`;
+  return `(type_v = 'health_check' OR ${present('conversation_id')})
     AND (NOT ${inList(REQUIRED_SUCCESS)} OR ${present('success')})
     AND (NOT ${inList(REQUIRED_NAME)} OR ${present('name')})
-    AND (type_j <> '"feedback"' OR ${present('score')} AND ${present('scale_max')})
+    AND (type_v IS DISTINCT FROM 'feedback' OR ${present('score')} AND ${present('scale_max')})
     AND (NOT (${present('score')} AND ${present('scale_max')}) OR ${double('score')} BETWEEN 0 AND ${double('scale_max')})`;
 }
 
