@@ -5,6 +5,7 @@ import { openDb } from '../../src/db/connection.ts';
 import { ingestFile, type FileOutcome, type IngestJob } from '../../src/data/ingest.ts';
 import { EVENT_TYPES, FIELD_NAMES } from '../../src/data/schema.ts';
 import { createStaged, ingestNdjsonInSql } from '../../src/data/sqlIngest.ts';
+import { writeSample } from '../../src/sample/generate.ts';
 import { cleanup, ev, gzip, ROOT, tmpDir, writeFile, type Row } from './helpers.ts';
 
 afterAll(cleanup);
@@ -151,6 +152,14 @@ describe('SQL validation of NDJSON files against the zod path', () => {
       // The SQL does the work: only the kit's faulty and unusual lines go to zod.
       expect(sql.acceptedInSql, file).toBeGreaterThan(sql.outcome.stats.valid * 0.9);
     }
+  });
+
+  it('ends with the same rows as zod on the bundled sample export (a quarter of it)', async () => {
+    const dir = tmpDir();
+    await writeSample(dir, { start: '2026-05', months: 3, conversations: 2500, seed: 7 });
+    const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(nd)?jsonl?$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) await expectSamePaths(path.join(dir, file));
   });
 
   it('ends with the same rows as zod on every value rule and raw-text edge case, plain and gzip-compressed', async () => {
