@@ -101,7 +101,7 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
   let next = '';
   try {
     next = writing(options.out, () => siblingTemp(out, 'next'));
-    const db = await openDb({ memoryLimit: '1GB', tempDirectory: path.join(work, 'duckdb') });
+    const db = await openDb({ memoryLimit: '800MB', tempDirectory: path.join(work, 'duckdb') });
     try {
       await createStaged(db);
       const { stats, quarantineFiles } = await ingest(fresh, work, progress, db);
