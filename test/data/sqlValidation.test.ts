@@ -171,6 +171,26 @@ describe('SQL validation of NDJSON files against the zod path', () => {
     await expectSamePaths(gzip(file));
   });
 
+  it('keeps file order on a file larger than DuckDB reads in one buffer (the ordinal is the first-seen order)', async () => {
+    const dir = tmpDir();
+    const ids = Array.from({ length: 400_000 }, (_, i) => `e${(i * 7919) % 400_000}`);
+    const text = ids.map((id, i) => JSON.stringify(ev(id, 1_746_267_300_000 + i, 'user_message', { text: 'x'.repeat(i % 200) }))).join('\n');
+    const file = writeFile(dir, 'large.ndjson', text);
+    expect(fs.statSync(file).size).toBeGreaterThan(64 * 2 ** 20);
+    const db = await openDb();
+    try {
+      await createStaged(db);
+      const j = job(file, dir);
+      const outcome = await ingestNdjsonInSql(db, j);
+      expect(outcome?.stats).toMatchObject({ read: ids.length, valid: ids.length, quarantined: 0 });
+      const staged = await db.all<{ event_id: string; pos: number }>(`SELECT event_id, pos FROM staged ORDER BY seq`);
+      expect(staged.map((r) => r.event_id)).toEqual(ids);
+      expect(staged.every((r, i) => r.pos === i + 1)).toBe(true);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
   it('hands a file to zod whole when DuckDB and the reader disagree on its records, and still ends the same', async () => {
     const dir = tmpDir();
     // A line of only a no-break space is blank to the reader (String.trim) but not to DuckDB.
