@@ -13,6 +13,9 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Ing
     rows(count) {
       if (tty) stream.write(`\r\x1b[K${current}: ${count} rows`);
     },
+    percent(value) {
+      if (tty) stream.write(`\r\x1b[K${current}: ${Math.floor(value)}%`);
+    },
     warn(message) {
       stream.write(`${tty ? '\r\x1b[K' : ''}warning: ${message}\n`);
     },

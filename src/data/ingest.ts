@@ -33,6 +33,8 @@ export interface InputStats {
 export interface IngestProgress {
   fileStarted(input: InputFile, index: number, total: number): void;
   rows(count: number): void;
+  /** How far the current file has come, 0–100, where rows are not counted as they go (a file read by DuckDB). */
+  percent?(value: number): void;
   warn(message: string): void;
 }
 
@@ -171,7 +173,7 @@ export async function ingest(inputs: { input: InputFile; sha256: string }[], wor
     for (const job of inSql) {
       if (failed) return;
       progress.fileStarted(job.input, job.src, jobs.length);
-      outcomes[job.src] = (await ingestNdjsonInSql(db, job)) ?? (await ingestFile(job, (n) => progress.rows(n)));
+      outcomes[job.src] = (await ingestNdjsonInSql(db, job, (p) => progress.percent?.(p))) ?? (await ingestFile(job, (n) => progress.rows(n)));
       progress.rows(outcomes[job.src].stats.read);
     }
   };

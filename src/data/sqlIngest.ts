@@ -37,6 +37,8 @@ export async function loadStagingFiles(db: Db, files: string[]): Promise<void> {
  */
 const MAX_LINES_LEFT = 100_000;
 
+const LINES_PER_STATEMENT = 1_000_000;
+
 /**
  * Ingests one canonical NDJSON file in DuckDB: the SQL checks (sqlValidation.ts) accept the lines they can,
  * straight into `staged`; the others are read again by the zod path, which stages the valid ones (in the job's
@@ -47,7 +49,12 @@ const MAX_LINES_LEFT = 100_000;
  * MAX_LINES_LEFT lines, or DuckDB and the NDJSON reader disagree on where its records are (a line of only
  * Unicode spaces, which DuckDB does not count as blank).
  */
-export async function ingestNdjsonInSql(db: Db, job: IngestJob): Promise<FileOutcome | undefined> {
+export async function ingestNdjsonInSql(
+  db: Db,
+  job: IngestJob,
+  onPercent: (value: number) => void = () => {},
+  linesPerStatement = LINES_PER_STATEMENT,
+): Promise<FileOutcome | undefined> {
   const { input, src } = job;
   const canonical = FIELD_NAMES.join(', ');
   const gzip = isGzipFile(input.path);
@@ -55,7 +62,13 @@ export async function ingestNdjsonInSql(db: Db, job: IngestJob): Promise<FileOut
   const lines = `ndjson_lines_${src}`;
   try {
     await db.run(`CREATE TEMP TABLE ${lines} AS ${ndjsonLinesSql(input.path, gzip)}`);
-    await db.run(`INSERT INTO staged SELECT ${seqOf(src, 0)} + ord, ${src}, ord, ${canonical}, accepted, unknown FROM (${checkedLinesSql(lines)})`);
+    // Checked a million lines at a time, which is how a long file shows its progress.
+    const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${lines}`);
+    for (let from = 0; from < n; from += linesPerStatement) {
+      onPercent((100 * from) / n);
+      const range = { from, to: from + linesPerStatement };
+      await db.run(`INSERT INTO staged SELECT ${seqOf(src, 0)} + ord, ${src}, ord, ${canonical}, accepted, unknown FROM (${checkedLinesSql(lines, range)})`);
+    }
   } catch {
     await db.run(`DELETE FROM staged WHERE src = ${src}`);
     return undefined;
@@ -105,3 +118,4 @@ export async function ingestNdjsonInSql(db: Db, job: IngestJob): Promise<FileOut
   }
   return { stats, warnings: unknownFields.size ? [unknownFieldsWarning(input.path, unknownFields)] : [] };
 }
+

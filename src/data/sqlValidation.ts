@@ -16,11 +16,11 @@ export function ndjsonLinesSql(file: string, gzip: boolean): string {
 }
 
 /**
- * The checks over a table of such lines (made by ndjsonLinesSql, so its rowid is the line's ordinal - 1): one row
- * per line with `ord` (1-based), `accepted`, `unknown` (the names of non-canonical keys, or NULL when there are
+ * The checks over a table of such lines (made by ndjsonLinesSql, so its rowid is the line's ordinal - 1), or over
+ * the rowids `from` ≤ rowid < `to` of it: one row per line with `ord` (1-based), `accepted`, `unknown` (the names of non-canonical keys, or NULL when there are
  * none) and the canonical columns (`ts` as TIMESTAMPTZ), which hold the parsed values when `accepted`.
  */
-export function checkedLinesSql(lines: string): string {
+export function checkedLinesSql(lines: string, range?: { from: number; to: number }): string {
   const paths = `[${FIELD_NAMES.map((f) => sqlString(`$.${f}`)).join(', ')}]`;
   const jsonColumns = FIELD_NAMES.map((f, i) => {
     const columns = [`v[${i + 1}] AS ${f}_j`, `left(v[${i + 1}], 1) AS ${f}_c`];
@@ -29,23 +29,25 @@ export function checkedLinesSql(lines: string): string {
   });
   const knownCount = FIELD_NAMES.map((_, i) => `(v[${i + 1}] IS NOT NULL)::INTEGER`).join(' + ');
   return `
-    WITH parsed AS (
+    -- NOT MATERIALIZED: each step is used once, and DuckDB would otherwise store the wide intermediate rows.
+    WITH parsed AS NOT MATERIALIZED (
       SELECT rowid + 1 AS ord, j, json_keys(j) AS k, json_extract(j, ${paths})::VARCHAR[] AS v FROM ${lines}
+      ${range ? `WHERE rowid >= ${range.from} AND rowid < ${range.to}` : ''}
     ),
-    fields AS (
+    fields AS NOT MATERIALIZED (
       SELECT ord, j, k, (${knownCount}) AS known, ${jsonColumns.join(', ')} FROM parsed
     ),
-    keyed AS (
+    keyed AS NOT MATERIALIZED (
       -- Keys beyond the known ones are unknown fields (reported, never a reason to reject) or a repeated key,
       -- which JSON.parse resolves differently from DuckDB: the line is left to zod.
       SELECT *, CASE WHEN len(k) > known THEN list_filter(k, key -> NOT list_contains(${sqlList(FIELD_NAMES)}, key)) END AS unknown,
         CASE WHEN ${isString('type')} THEN ${stringValue('type')} END AS type_v
       FROM fields
     ),
-    stamped AS (
+    stamped AS NOT MATERIALIZED (
       SELECT *, CASE WHEN ts_c = '"' AND NOT (${isUtcDateTime('ts_j')}) THEN ${dateTimeParts(stringValue('ts'))} END AS p FROM keyed
     ),
-    t AS (
+    t AS NOT MATERIALIZED (
       SELECT *, ${timestampMs()} AS ts_ms FROM stamped
     )
     SELECT ord,

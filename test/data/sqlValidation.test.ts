@@ -171,7 +171,7 @@ describe('SQL validation of NDJSON files against the zod path', () => {
     await expectSamePaths(gzip(file));
   });
 
-  it('keeps file order on a file larger than DuckDB reads in one buffer (the ordinal is the first-seen order)', async () => {
+  it('keeps file order on a file larger than DuckDB reads in one buffer, checked in several statements (the ordinal is the first-seen order)', async () => {
     const dir = tmpDir();
     const ids = Array.from({ length: 400_000 }, (_, i) => `e${(i * 7919) % 400_000}`);
     const text = ids.map((id, i) => JSON.stringify(ev(id, 1_746_267_300_000 + i, 'user_message', { text: 'x'.repeat(i % 200) }))).join('\n');
@@ -181,7 +181,10 @@ describe('SQL validation of NDJSON files against the zod path', () => {
     try {
       await createStaged(db);
       const j = job(file, dir);
-      const outcome = await ingestNdjsonInSql(db, j);
+      const percents: number[] = [];
+      // Checked 150,000 lines per statement: three statements, two boundaries inside the file.
+      const outcome = await ingestNdjsonInSql(db, j, (p) => percents.push(p), 150_000);
+      expect(percents).toEqual([0, 37.5, 75]);
       expect(outcome?.stats).toMatchObject({ read: ids.length, valid: ids.length, quarantined: 0 });
       const staged = await db.all<{ event_id: string; pos: number }>(`SELECT event_id, pos FROM staged ORDER BY seq`);
       expect(staged.map((r) => r.event_id)).toEqual(ids);
