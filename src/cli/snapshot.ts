@@ -30,7 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   const out = (values.out as string | undefined) ?? 'data/snapshots';
   const from = (values.from as string | undefined) ?? 'auto';
   if (!isFromOption(from)) throw new UsageError(`--from ${from}: expected ${FROM_OPTIONS.join(', ')}`);
-  const report = await snapshot(inputs, { out, timezone, rebuild: Boolean(values.rebuild), progress: stderrProgress(), from, adapters: config.adapters });
+  const progress = stderrProgress();
+  const report = await snapshot(inputs, { out, timezone, rebuild: Boolean(values.rebuild), progress, from, adapters: config.adapters }).finally(() => progress.finish());
   for (const file of report.skippedFiles) console.error(`warning: ${file}: not an export format, passed over`);
   if (report.skippedInputs.length)
     console.log(`${report.skippedInputs.length} input${report.skippedInputs.length > 1 ? 's' : ''} already in the snapshots, skipped: ${report.skippedInputs.join(', ')}`);
