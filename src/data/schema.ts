@@ -72,6 +72,20 @@ export const DIMENSION_FIELDS = [
 ] as const;
 export type DimensionField = (typeof DIMENSION_FIELDS)[number];
 
+export interface LowerBound {
+  value: number;
+  inclusive: boolean;
+}
+
+/** The lower bound of each numeric field that has one (events.md "Ranges"), for the zod schema and its SQL twin. */
+export const LOWER_BOUNDS: Partial<Record<FieldName, LowerBound>> = {
+  latency_ms: { value: 0, inclusive: true },
+  tokens_in: { value: 0, inclusive: true },
+  tokens_out: { value: 0, inclusive: true },
+  cost_usd: { value: 0, inclusive: true },
+  scale_max: { value: 0, inclusive: false },
+};
+
 export const REQUIRED_SUCCESS: readonly EventType[] = ['task', 'tool_call', 'retrieval', 'review', 'health_check'];
 export const REQUIRED_NAME: readonly EventType[] = ['task', 'tool_call', 'error', 'goal'];
 
@@ -91,18 +105,16 @@ const text = (required = false) => {
   const s = z.string({ error: missingOr('a string') });
   return required ? s : s.optional();
 };
-const number = (min?: { value: number; inclusive: boolean }) => {
-  let n = z.number({ error: missingOr('a number') });
-  if (min) n = min.inclusive ? n.min(min.value, { error: `must be ≥ ${min.value}` }) : n.gt(min.value, { error: `must be > ${min.value}` });
-  return n.optional();
+const bounded = (n: z.ZodNumber, min: LowerBound) =>
+  min.inclusive ? n.min(min.value, { error: `must be ≥ ${min.value}` }) : n.gt(min.value, { error: `must be > ${min.value}` });
+const number = (min?: LowerBound) => {
+  const n = z.number({ error: missingOr('a number') });
+  return (min ? bounded(n, min) : n).optional();
 };
 // Any whole number (events.md: "an integer field takes any number whose parsed value is whole"); zod's .int()
 // would also refuse whole numbers past 2^53.
-const integer = () =>
-  z
-    .number({ error: missingOr('a number') })
-    .refine(Number.isInteger, { error: (i) => `expected a whole number, got ${JSON.stringify(i.input)}` })
-    .min(0, { error: 'must be ≥ 0' })
+const integer = (min: LowerBound) =>
+  bounded(z.number({ error: missingOr('a number') }).refine(Number.isInteger, { error: (i) => `expected a whole number, got ${JSON.stringify(i.input)}` }), min)
     .optional()
     .meta({ type: 'integer' });
 const flag = () => z.boolean({ error: missingOr('true or false') }).optional();
@@ -137,16 +149,16 @@ export const eventSchema = z
     model_version: text(),
     kb_version: text(),
     prompt_version: text(),
-    latency_ms: number({ value: 0, inclusive: true }),
-    tokens_in: integer(),
-    tokens_out: integer(),
-    cost_usd: number({ value: 0, inclusive: true }),
+    latency_ms: number(LOWER_BOUNDS.latency_ms),
+    tokens_in: integer(LOWER_BOUNDS.tokens_in!),
+    tokens_out: integer(LOWER_BOUNDS.tokens_out!),
+    cost_usd: number(LOWER_BOUNDS.cost_usd),
     fallback: flag(),
     correction: flag(),
     success: flag(),
     name: text(),
     score: number(),
-    scale_max: number({ value: 0, inclusive: false }),
+    scale_max: number(LOWER_BOUNDS.scale_max),
     error_code: text(),
     text: text(),
   })

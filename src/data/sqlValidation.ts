@@ -1,5 +1,5 @@
 import { sqlString } from '../db/connection.ts';
-import { EVENT_FIELDS, EVENT_TYPES, FIELD_NAMES, REQUIRED_NAME, REQUIRED_SUCCESS, type FieldName } from './schema.ts';
+import { EVENT_FIELDS, EVENT_TYPES, FIELD_NAMES, LOWER_BOUNDS, REQUIRED_NAME, REQUIRED_SUCCESS, type FieldName } from './schema.ts';
 import { TS_LIMIT_MS } from './timestamp.ts';
 
 /**
@@ -17,8 +17,9 @@ export function ndjsonLinesSql(file: string, gzip: boolean): string {
 
 /**
  * The checks over a table of such lines (made by ndjsonLinesSql, so its rowid is the line's ordinal - 1), or over
- * the rowids `from` ≤ rowid < `to` of it: one row per line with `ord` (1-based), `accepted`, `unknown` (the names of non-canonical keys, or NULL when there are
- * none) and the canonical columns (`ts` as TIMESTAMPTZ), which hold the parsed values when `accepted`.
+ * its rowids `from` ≤ rowid < `to`: one row per line with `ord` (1-based), `accepted`, `unknown` (the names of
+ * non-canonical keys, or NULL when there are none) and the canonical columns (`ts` as TIMESTAMPTZ), which hold
+ * the parsed values when `accepted`.
  */
 export function checkedLinesSql(lines: string, range?: { from: number; to: number }): string {
   const paths = `[${FIELD_NAMES.map((f) => sqlString(`$.${f}`)).join(', ')}]`;
@@ -69,8 +70,8 @@ const wellFormedText = (j: string) =>
   `NOT contains(${j}, 'NaN') AND NOT contains(${j}, 'Infinity') AND NOT regexp_matches(${j}, ',\\s*[}\\]]')`;
 
 /*
- * A value's JSON type is read from the first character of its JSON text (`f_c`): \`"\` a string, \`t\`/\`f\` a
- * boolean, \`n\` null, \`{\`/\`[\` an object or array, anything else a number. Absent keys are SQL NULL.
+ * A value's JSON type is read from the first character of its JSON text (`f_c`): a quote for a string, t or f for
+ * a boolean, n for null, { or [ for an object or array, anything else a number. Absent keys are SQL NULL.
  */
 const isNull = (f: string) => `(${f}_j IS NULL OR ${f}_c = 'n')`;
 const isString = (f: string) => `${f}_c = '"'`;
@@ -79,19 +80,12 @@ const isNumber = (f: string) => `${f}_c NOT IN ('"', 't', 'f', 'n', '{', '[')`;
 const present = (f: string) => `(NOT ${isNull(f)} AND ${f}_j <> '""')`;
 /** A string's value: its JSON text without the quotes, unescaped by the JSON parser only when it holds an escape. */
 const stringValue = (f: string) => `CASE WHEN contains(${f}_j, '\\') THEN ${f}_j::JSON ->> '$' ELSE ${f}_j[2:-2] END`;
-const double = (f: string) => `${f}_n`;
-
-/** Numeric lower bounds per field, as in the zod schema (`≥ 0`, or `> 0` for scale_max). */
-const LOWER_BOUND: Partial<Record<FieldName, string>> = {
-  latency_ms: '>= 0',
-  tokens_in: '>= 0',
-  tokens_out: '>= 0',
-  cost_usd: '>= 0',
-  scale_max: '> 0',
-};
+/** A number's value (its JSON text cast to DOUBLE once, in `fields`). */
+const numeric = (f: string) => `${f}_n`;
 
 function fieldAccepted(f: FieldName): string {
-  const bound = LOWER_BOUND[f] ? ` AND ${double(f)} ${LOWER_BOUND[f]}` : '';
+  const min = LOWER_BOUNDS[f];
+  const bound = min ? ` AND ${numeric(f)} ${min.inclusive ? '>=' : '>'} ${min.value}` : '';
   switch (EVENT_FIELDS[f]) {
     case 'string':
       if (f === 'event_id') return `${present(f)} AND ${isString(f)}`;
@@ -101,9 +95,9 @@ function fieldAccepted(f: FieldName): string {
     case 'type':
       return `${isString(f)} AND type_v IN (${EVENT_TYPES.map(sqlString).join(', ')})`;
     case 'number':
-      return `${isNull(f)} OR ${isNumber(f)} AND isfinite(${double(f)})${bound}`;
+      return `${isNull(f)} OR ${isNumber(f)} AND isfinite(${numeric(f)})${bound}`;
     case 'integer':
-      return `${isNull(f)} OR ${isNumber(f)} AND isfinite(${double(f)}) AND ${double(f)} = trunc(${double(f)})${bound}`;
+      return `${isNull(f)} OR ${isNumber(f)} AND isfinite(${numeric(f)}) AND ${numeric(f)} = trunc(${numeric(f)})${bound}`;
     case 'boolean':
       return `${isNull(f)} OR ${f}_c IN ('t', 'f')`;
     case 'timestamp':
@@ -120,7 +114,7 @@ function fieldValue(f: FieldName): string {
     }
     case 'number':
     case 'integer':
-      return `CASE WHEN ${present(f)} THEN ${double(f)} END`;
+      return `CASE WHEN ${present(f)} THEN ${numeric(f)} END`;
     case 'boolean':
       return `CASE WHEN ${present(f)} THEN ${f}_j = 'true' END`;
     case 'timestamp':
@@ -135,7 +129,7 @@ function crossFieldRules(): string {
     AND (NOT ${inList(REQUIRED_SUCCESS)} OR ${present('success')})
     AND (NOT ${inList(REQUIRED_NAME)} OR ${present('name')})
     AND (type_v IS DISTINCT FROM 'feedback' OR ${present('score')} AND ${present('scale_max')})
-    AND (NOT (${present('score')} AND ${present('scale_max')}) OR ${double('score')} BETWEEN 0 AND ${double('scale_max')})`;
+    AND (NOT (${present('score')} AND ${present('scale_max')}) OR ${numeric('score')} BETWEEN 0 AND ${numeric('scale_max')})`;
 }
 
 /** The parts of an RFC 3339 date-time with offset (the pattern of timestamp.ts, offset required), as a struct of strings. */
@@ -151,14 +145,14 @@ function dateTimeParts(text: string): string {
  */
 function timestampMs(): string {
   return `CASE
-      WHEN ${isNumber('ts')} THEN CASE WHEN isfinite(${double('ts')}) AND ${double('ts')} >= 0 AND ${double('ts')} < ${TS_LIMIT_MS} THEN trunc(${double('ts')})::BIGINT END
+      WHEN ${isNumber('ts')} THEN CASE WHEN isfinite(${numeric('ts')}) AND ${numeric('ts')} >= 0 AND ${numeric('ts')} < ${TS_LIMIT_MS} THEN trunc(${numeric('ts')})::BIGINT END
       WHEN ${isUtcDateTime('ts_j')} THEN epoch_ms(TRY_CAST(ts_j[2:-2] AS TIMESTAMPTZ))
       WHEN ts_c = '"' THEN ${dateTimeMs('p')}
     END`;
 }
 
 /**
- * The usual form, \`2026-05-03T10:15:00.123Z\` (up to six fraction digits, so DuckDB's microseconds hold them
+ * The usual form, 2026-05-03T10:15:00.123Z (up to six fraction digits, so DuckDB's microseconds hold them
  * exactly): DuckDB's own cast gives its instant, an order of magnitude faster than the parts below. The cast
  * rejects impossible dates and times itself, except hour 24, which it reads as the next day.
  */
