@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sqlString, type Db } from '../db/connection.ts';
 import { LineWriter } from '../fs/lineWriter.ts';
-import { duckType } from './columns.ts';
+import { CANONICAL_COLUMNS, duckType } from './columns.ts';
 import { quarantineEntry, seqOf, stagingLine, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
 import { ndjsonRecord } from './readers/ndjson.ts';
 import { recordLines } from './readers/recordLines.ts';
@@ -37,6 +37,7 @@ export async function loadStagingFiles(db: Db, files: string[]): Promise<void> {
  */
 const MAX_LINES_LEFT = 100_000;
 
+/** Lines checked by one statement: a long file is checked in steps, which is how it shows its progress. */
 const LINES_PER_STATEMENT = 1_000_000;
 
 /**
@@ -56,18 +57,16 @@ export async function ingestNdjsonInSql(
   linesPerStatement = LINES_PER_STATEMENT,
 ): Promise<FileOutcome | undefined> {
   const { input, src } = job;
-  const canonical = FIELD_NAMES.join(', ');
   const gzip = isGzipFile(input.path);
   // The lines are read into a table first: its scan is parallel, a row_number() over the reader's is not.
   const lines = `ndjson_lines_${src}`;
   try {
     await db.run(`CREATE TEMP TABLE ${lines} AS ${ndjsonLinesSql(input.path, gzip)}`);
-    // Checked a million lines at a time, which is how a long file shows its progress.
     const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${lines}`);
     for (let from = 0; from < n; from += linesPerStatement) {
       onPercent((100 * from) / n);
       const range = { from, to: from + linesPerStatement };
-      await db.run(`INSERT INTO staged SELECT ${seqOf(src, 0)} + ord, ${src}, ord, ${canonical}, accepted, unknown FROM (${checkedLinesSql(lines, range)})`);
+      await db.run(`INSERT INTO staged SELECT ${seqOf(src, 0)} + ord, ${src}, ord, ${CANONICAL_COLUMNS}, accepted, unknown FROM (${checkedLinesSql(lines, range)})`);
     }
   } catch {
     await db.run(`DELETE FROM staged WHERE src = ${src}`);
