@@ -78,38 +78,59 @@ export function stagingLine(src: number, ordinal: number, event: CanonicalEvent)
 }
 
 /**
- * Reads one input, validates each row against the canonical schema and writes the valid ones to the job's
- * staging file (see stagingLine) and the invalid ones to its quarantine file. De-duplication happens later, in
- * SQL, across all inputs.
+ * Where the records of one input go: each is validated against the canonical schema, the valid ones are written
+ * to the job's staging file (see stagingLine), the invalid ones to its quarantine file, and `stat` counts both.
+ */
+export class RecordSink {
+  private readonly job: IngestJob;
+  private readonly stat: InputStats;
+  private readonly staging: LineWriter;
+  private readonly quarantine: LineWriter;
+  constructor(job: IngestJob, stat: InputStats) {
+    this.job = job;
+    this.stat = stat;
+    this.staging = new LineWriter(job.stagingFile);
+    this.quarantine = new LineWriter(job.quarantineFile);
+  }
+
+  /** Takes the record with this ordinal; the promise, when there is one, is the writers' back-pressure. */
+  add(record: SourceRecord, ordinal: number): Promise<unknown> | undefined {
+    const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
+    if (result.ok) {
+      this.stat.valid++;
+      return this.staging.write(stagingLine(this.job.src, ordinal, result.event));
+    }
+    this.stat.quarantined++;
+    return this.quarantine.write(JSON.stringify(quarantineEntry(this.job.input.path, record, result.reason)));
+  }
+
+  async close(): Promise<void> {
+    await this.staging.close();
+    await this.quarantine.close();
+  }
+}
+
+/**
+ * Reads one input into its RecordSink. De-duplication happens later, in SQL, across all inputs.
  */
 export async function ingestFile(job: IngestJob, onRows: (count: number) => void = () => {}): Promise<FileOutcome> {
-  const { input, sha256, src } = job;
-  const staging = new LineWriter(job.stagingFile);
-  const quarantine = new LineWriter(job.quarantineFile);
+  const { input, sha256 } = job;
   const warnings: string[] = [];
   const reader = readerFor(input);
   const stat: InputStats = { path: input.path, format: input.format, sha256, read: 0, valid: 0, quarantined: 0 };
+  const sink = new RecordSink(job, stat);
   try {
     for await (const record of reader.records()) {
       stat.read++;
       if ((stat.read & 0xffff) === 0) onRows(stat.read);
-      const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
-      if (result.ok) {
-        stat.valid++;
-        const wait = staging.write(stagingLine(src, stat.read, result.event));
-        if (wait) await wait;
-      } else {
-        stat.quarantined++;
-        const wait = quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
-        if (wait) await wait;
-      }
+      const wait = sink.add(record, stat.read);
+      if (wait) await wait;
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw readFailure(input.path, error);
   } finally {
-    await staging.close();
-    await quarantine.close();
+    await sink.close();
   }
   onRows(stat.read);
   if (isAdapterReader(reader)) {
@@ -123,7 +144,7 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
   return { stats: stat, warnings };
 }
 
-export const noRows = (file: string) => `${file}: no data rows; export at least one event, or leave the file out`;
+const noRows = (file: string) => `${file}: no data rows; export at least one event, or leave the file out`;
 
 export const unknownFieldsWarning = (file: string, names: Iterable<string>): string => {
   const sorted = [...names].sort();
@@ -132,7 +153,6 @@ export const unknownFieldsWarning = (file: string, names: Iterable<string>): str
 
 export interface IngestResult {
   stats: InputStats[];
-  stagingFiles: string[];
   quarantineFiles: string[];
 }
 
@@ -180,9 +200,8 @@ export async function ingest(inputs: { input: InputFile; sha256: string }[], wor
   const settled = await Promise.allSettled([lane(sqlLane), ...Array.from({ length: workers }, () => lane(jsLane))]);
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
   for (const outcome of outcomes) for (const warning of outcome.warnings) progress.warn(warning);
-  const stagingFiles = jobs.map((j) => j.stagingFile);
-  await loadStagingFiles(db, stagingFiles);
-  return { stats: outcomes.map((o) => o.stats), stagingFiles, quarantineFiles: jobs.map((j) => j.quarantineFile) };
+  await loadStagingFiles(db, jobs.map((j) => j.stagingFile));
+  return { stats: outcomes.map((o) => o.stats), quarantineFiles: jobs.map((j) => j.quarantineFile) };
 }
 
 /** Runs `ingestFile` in a worker thread; a user error there is one here too. */

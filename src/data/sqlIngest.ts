@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { sqlString, type Db } from '../db/connection.ts';
-import { LineWriter } from '../fs/lineWriter.ts';
 import { CANONICAL_COLUMNS, duckType } from './columns.ts';
-import { quarantineEntry, seqOf, stagingLine, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
+import { RecordSink, seqOf, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
 import { ndjsonRecord } from './readers/ndjson.ts';
 import { recordLines } from './readers/recordLines.ts';
 import { isGzipFile, readFailure } from './readers/source.ts';
-import { FIELD_NAMES, validateEvent } from './schema.ts';
+import { FIELD_NAMES } from './schema.ts';
 import { checkedLinesSql, ndjsonLinesSql } from './sqlValidation.ts';
 
 /**
@@ -89,8 +88,7 @@ export async function ingestNdjsonInSql(
   await db.run(`DELETE FROM staged WHERE src = ${src} AND NOT accepted`);
 
   const stats: InputStats = { path: input.path, format: input.format, sha256: job.sha256, read, valid: read - left.size, quarantined: 0 };
-  const staging = new LineWriter(job.stagingFile);
-  const quarantine = new LineWriter(job.quarantineFile);
+  const sink = new RecordSink(job, stats);
   try {
     // A gzip file is always scanned: DuckDB reads a truncated stream without a word, zlib does not.
     if (left.size || gzip) {
@@ -100,20 +98,11 @@ export async function ingestNdjsonInSql(
       if (scan.count !== read || scan.lines.size !== left.size) return giveUp();
       for (const ordinal of [...left].sort((a, b) => a - b)) {
         const { line, text } = scan.lines.get(ordinal)!;
-        const record = ndjsonRecord(text, line, unknownFields);
-        const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
-        if (result.ok) {
-          stats.valid++;
-          await staging.write(stagingLine(src, ordinal, result.event));
-        } else {
-          stats.quarantined++;
-          await quarantine.write(JSON.stringify(quarantineEntry(input.path, record, result.reason)));
-        }
+        await sink.add(ndjsonRecord(text, line, unknownFields), ordinal);
       }
     }
   } finally {
-    await staging.close();
-    await quarantine.close();
+    await sink.close();
   }
   return { stats, warnings: unknownFields.size ? [unknownFieldsWarning(input.path, unknownFields)] : [] };
 }
