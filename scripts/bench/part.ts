@@ -57,21 +57,23 @@ const parts: Record<string, Part> = {
   /**
    * The floor of the snapshot's job in DuckDB alone, on the NDJSON files: typed read_json (no validation, no
    * quarantine), de-duplication by event_id, conversations placed in the month of their start (UTC), each month
-   * written sorted with its rollup. What no implementation of issue 3's contract can skip.
+   * written sorted with its rollup. What no implementation of issue 3's contract can skip. `memoryLimit` is
+   * DuckDB's cap (none when absent: DuckDB then takes up to 80% of the RAM).
    */
-  async snapshotFloor({ files, out }) {
+  async snapshotFloor({ files, out, memoryLimit }) {
     const { openDb } = await import('../../src/db/connection.ts');
     const { FIELD_NAMES } = await import('../../src/data/schema.ts');
     const { duckType, CANONICAL_COLUMNS } = await import('../../src/data/columns.ts');
     const { rollupSql } = await import('../../src/data/rollup.ts');
     fs.mkdirSync(out, { recursive: true });
-    const db = await openDb({ memoryLimit: '1GB', tempDirectory: path.join(out, 'duckdb') });
+    const db = await openDb({ memoryLimit, tempDirectory: path.join(out, 'duckdb') });
     try {
       const t = performance.now();
       const columns = FIELD_NAMES.map((f) => `${f}: '${duckType(f)}'`).join(', ');
-      await db.run(`CREATE TABLE staged AS SELECT row_number() OVER () AS seq, * FROM read_json(${sqlList(files)}, format = 'newline_delimited', columns = {${columns}})`);
+      // rowid is the insertion order, i.e. first seen: cheaper than numbering the rows (a single-threaded window).
+      await db.run(`CREATE TABLE staged AS SELECT * FROM read_json(${sqlList(files)}, format = 'newline_delimited', columns = {${columns}})`);
       await db.run(`CREATE TABLE repeated AS SELECT event_id FROM staged GROUP BY event_id HAVING count(*) > 1`);
-      await db.run(`DELETE FROM staged WHERE seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY event_id ORDER BY seq) AS rn FROM staged SEMI JOIN repeated USING (event_id)) WHERE rn > 1)`);
+      await db.run(`DELETE FROM staged WHERE rowid IN (SELECT id FROM (SELECT s.rowid AS id, row_number() OVER (PARTITION BY event_id ORDER BY s.rowid) AS rn FROM staged s SEMI JOIN repeated USING (event_id)) WHERE rn > 1)`);
       await db.run(`CREATE TABLE months AS SELECT conversation_id, strftime(min(ts), '%Y-%m') AS month FROM staged WHERE type <> 'health_check' GROUP BY 1`);
       await db.run(`CREATE TABLE events AS SELECT s.*, m.month FROM staged s JOIN months m USING (conversation_id)`);
       const months = (await db.all<{ month: string }>(`SELECT DISTINCT month FROM events ORDER BY 1`)).map((r) => r.month);
