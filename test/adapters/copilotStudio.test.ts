@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { copilotEvents, transcriptOf } from '../../src/data/adapters/copilotStudio.ts';
 import { adapterOptions } from '../../src/data/adapters/options.ts';
-import { byId, cleanup, fixture, ofType, outcomeEvents, read, sample } from './helpers.ts';
+import { byId, cleanup, fixture, HAS_SAMPLES, ofType, outcomeEvents, read, sample } from './helpers.ts';
 
 afterAll(cleanup);
 
@@ -10,7 +10,7 @@ const T = 1772445600; // 2026-03-02T10:00:00Z, epoch seconds as the transcripts 
 const ROW1 = '11111111-aaaa-4000-8000-000000000001';
 const ROW2 = '11111111-aaaa-4000-8000-000000000002';
 
-describe('Copilot Studio sample', () => {
+describe.skipIf(!HAS_SAMPLES)('Copilot Studio sample', () => {
   it('the Dataverse download converts without an error: one user message, the ConversationInfo trace skipped', async () => {
     const r = await read('copilot-studio', sample('copilot_studio/dataverse_conversationtranscripts_download.json'));
     expect(r.errors).toEqual([]);

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseFormat, detectFormats } from '../../src/data/adapters/detect.ts';
 import { resolveInputs } from '../../src/data/inputs.ts';
-import { cleanup, fixture, gzip, ROOT, sample, tmpDir, writeFile } from './helpers.ts';
+import { cleanup, fixture, gzip, HAS_SAMPLES, ROOT, sample, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
 
-const CONFORMANCE = path.resolve(ROOT, '..', 'shared', 'conformance', 'data');
+const DATA_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'data');
 
 describe('auto-detection by content', () => {
-  it.each([
+  it.skipIf(!HAS_SAMPLES).each([
     ['otel_genai/otlp-proto-example-trace.json', 'otel'],
     ['otel_genai/otlp-proto-example-logs.json', 'otel'],
     ['otel_genai/otlp-proto-example-events.json', 'otel'],
@@ -30,8 +30,8 @@ describe('auto-detection by content', () => {
     expect(detectFormats(fixture('copilot-transcripts.csv'))).toEqual(['copilot-studio']);
     const dir = tmpDir();
     expect(detectFormats(writeFile(dir, 'r.json.gz', gzip(fs.readFileSync(fixture('rasa-trackers.json'), 'utf8'))))).toEqual(['rasa']);
-    expect(detectFormats(path.join(CONFORMANCE, 'events.ndjson'))).toEqual([]);
-    expect(detectFormats(path.join(CONFORMANCE, 'events.csv'))).toEqual([]);
+    expect(detectFormats(path.join(DATA_FIXTURES, 'small.ndjson'))).toEqual([]);
+    expect(detectFormats(path.join(DATA_FIXTURES, 'small.csv'))).toEqual([]);
     expect(detectFormats(fixture('canonical-mixed.ndjson'))).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { computeResults } from '../../src/kpi/engine.ts';
 import { kpiById } from '../../src/kpi/registry.ts';
 import type { PeriodDocument } from '../../src/kpi/results.ts';
 import { figureView } from '../../src/site/periodView.ts';
-import { cleanup, fixture, sample, tmpDir, writeFile } from './helpers.ts';
+import { cleanup, fixture, HAS_SAMPLES, sample, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
 
@@ -31,7 +31,7 @@ const PROMPTFOO: AdaptersConfig = {
 };
 const RASA: AdaptersConfig = { rasa: { handoff_actions: ['action_handoff_to_agent'], feedback_slot: 'csat', feedback_scale_max: 5 } };
 
-describe('end to end: snapshot and KPIs of each converted sample, checked by hand', () => {
+describe.skipIf(!HAS_SAMPLES)('end to end: snapshot and KPIs of each converted sample, checked by hand', () => {
   it('any-agent (OpenTelemetry SDK JSON): one conversation, two tools that worked, cost and tokens; no handoff data', async () => {
     const { report, months } = await run([sample('otel_genai/any-agent_OPENAI_trace.sdk-json.json')]);
     expect([report.read, report.kept, report.duplicates, report.quarantined]).toEqual([7, 7, 0, 0]);

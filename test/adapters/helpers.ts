@@ -11,6 +11,11 @@ import { validateEvent } from '../../src/data/schema.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES = path.resolve(ROOT, '..', 'shared', 'samples');
+/**
+ * The platform samples are the workspace's (../shared, beside the checkout, as in CI), not the repository's:
+ * a clone elsewhere skips the tests that read them.
+ */
+export const HAS_SAMPLES = fs.existsSync(SAMPLES);
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'adapters');
 export const sample = (rel: string) => path.join(SAMPLES, rel);
 export const fixture = (name: string) => path.join(FIXTURES, name);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../src/data/adapters/options.ts';
 import { buildIndex, classifySpan, fromOtlpSpan, hexId, spanEvents, type Span } from '../../src/data/adapters/otel.ts';
-import { byId, cleanup, fixture, gzip, ofType, read, sample, tmpDir, writeFile } from './helpers.ts';
+import { byId, cleanup, fixture, gzip, HAS_SAMPLES, ofType, read, sample, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
 
@@ -28,7 +28,7 @@ const span = (over: Partial<Span> & { attributes: Record<string, unknown> }): Sp
 });
 const ctx = { conversationId: 'conv-1', first: false, inherited: {} };
 
-describe('OpenTelemetry samples', () => {
+describe.skipIf(!HAS_SAMPLES)('OpenTelemetry samples', () => {
   // Counts per file: spans and log records read, mapped, events produced, skipped, quarantined.
   it.each([
     ['otel_genai/otlp-proto-example-trace.json', { span: 1 }, 0, 0, { 'no gen_ai.operation.name': 1 }, 0],

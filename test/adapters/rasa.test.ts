@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adapterOptions } from '../../src/data/adapters/options.ts';
 import { rasaEvents } from '../../src/data/adapters/rasa.ts';
-import { byId, cleanup, fixture, gzip, ofType, outcomeEvents, read, sample, tmpDir, writeFile } from './helpers.ts';
+import { byId, cleanup, fixture, gzip, HAS_SAMPLES, ofType, outcomeEvents, read, sample, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
 
@@ -12,7 +12,7 @@ const user = (ts: number, text: string, intent: string | null, extra: object = {
 const bot = (ts: number, text: string) => ({ event: 'bot', timestamp: ts, text });
 const action = (ts: number, name: string) => ({ event: 'action', timestamp: ts, name });
 
-describe('Rasa samples', () => {
+describe.skipIf(!HAS_SAMPLES)('Rasa samples', () => {
   it.each([
     // file, events read, mapped, events produced, skipped per reason, quarantined
     ['rasa/tracker_moodbot.json', 7, 2, 2, { action_listen: 3, 'utter action': 2 }, 0],

@@ -7,11 +7,12 @@ import { cleanup, parquetHashes, readQuarantine, ROOT, tmpDir } from './helpers.
 afterAll(cleanup);
 
 // The conformance kit's dirty export (../shared/conformance/README.md): both files hold the same 4,506 rows.
+// The kit is the workspace's (../shared, beside the checkout, as in CI): a clone elsewhere skips these tests.
 const DATA = path.resolve(ROOT, '../shared/conformance/data');
-const expected = JSON.parse(fs.readFileSync(path.join(DATA, 'counts.json'), 'utf8'));
 
 describe.skipIf(!fs.existsSync(DATA))('conformance kit export', () => {
   it('matches counts.json', () => {
+    const expected = JSON.parse(fs.readFileSync(path.join(DATA, 'counts.json'), 'utf8'));
     expect(expected).toEqual({ read: 4506, kept: 4409, duplicates: 45, quarantined: 52 });
   });
 
