@@ -53,7 +53,10 @@ async function runAstro(outDir: string, base: string): Promise<void> {
   const cwd = process.cwd();
   process.chdir(scratch);
   try {
-    await build({ root: PACKAGE_ROOT, outDir, base, logLevel: 'warn', mode: 'production' });
+    // Astro's content data store lives in its cache folder and outlives a build: a later build of content in
+    // another folder reused entries of files that no longer exist and failed to resolve them. Each build here
+    // is a fresh, whole publish, so its cache is the scratch folder's.
+    await build({ root: PACKAGE_ROOT, outDir, base, cacheDir: path.join(scratch, 'cache'), logLevel: 'warn', mode: 'production' });
   } finally {
     process.chdir(cwd);
     fs.rmSync(scratch, { recursive: true, force: true });
