@@ -4,7 +4,7 @@ import { CADENCES, type Cadence } from '../kpi/periods.ts';
 import { KPI_IDS, type Dimension, type KpiId } from '../kpi/registry.ts';
 import type { PeriodDocument } from '../kpi/results.ts';
 import type { BuildIdentity } from './identity.ts';
-import type { Changes, FigureChange, PeriodChange, VersionRecord } from './publication.ts';
+import type { Changes, CodeChange, FigureChange, PeriodChange, VersionRecord } from './publication.ts';
 
 /** How many differing segment figures of one period the what-changed page lists (the count covers them all). */
 export const SEGMENT_CHANGES_SHOWN = 40;
@@ -101,11 +101,30 @@ export function computeChanges(input: ChangesInput): Changes {
       months: previous ? diffKeys(previous.months, identity.months) : { added: [], changed: [], removed: [] },
       kpiReviewVersion:
         previous && previous.kpi_review_version !== identity.kpi_review_version ? { before: previous.kpi_review_version, after: identity.kpi_review_version } : null,
-      code: Boolean(previous && previous.hash_parts.code !== identity.hash_parts.code),
+      code:
+        previous && previous.hash_parts.code !== identity.hash_parts.code
+          ? { before: { commit: previous.git_commit, clean: previous.git_clean }, after: { commit: identity.git_commit, clean: identity.git_clean } }
+          : null,
       config: Boolean(previous && previous.hash_parts.config !== identity.hash_parts.config),
     },
     periods: { added, removed },
     figures,
     reviews: previous ? diffKeys(previous.reviews, identity.reviews) : { added: Object.keys(identity.reviews).sort(), changed: [], removed: [] },
   };
+}
+
+const shortCommit = (commit: string) => commit.slice(0, 7);
+
+/**
+ * Why the code part of the identity changed, in words (the code is kpi-review's version, the lock file, and
+ * the project's commit when its tree is clean). Editing a review in the project's own checkout leaves
+ * uncommitted changes, and a committed review moves the commit: both change the code part, and this says so
+ * rather than suggesting the program changed.
+ */
+export function describeCodeChange({ before, after }: CodeChange): string {
+  if (after.commit === null) return 'the project is not a git checkout, so its code is known only by its lock file';
+  if (!after.clean) return `the project has uncommitted changes on top of commit ${shortCommit(after.commit)}, so no commit identifies this version`;
+  if (!before.clean || before.commit === null) return `the project is at commit ${shortCommit(after.commit)} with nothing uncommitted`;
+  if (before.commit !== after.commit) return `the project moved from commit ${shortCommit(before.commit)} to ${shortCommit(after.commit)}`;
+  return 'the dependencies changed (package-lock.json)';
 }

@@ -10,6 +10,12 @@ export type Location = 'version' | 'latest' | 'plain';
 /** A review as versions.json names it: `<cadence>/<period>` (`month/2026-05`). */
 export type ReviewKey = string;
 
+/** The project's git state at two builds whose code differs (see describeCodeChange). */
+export interface CodeChange {
+  before: { commit: string | null; clean: boolean };
+  after: { commit: string | null; clean: boolean };
+}
+
 /** One version as `versions.json` records it (oldest first in the file). */
 export interface VersionRecord {
   /** `2026-11-24T060000Z-3f9c2a1b`: the UTC build time to the second and the content hash's first 8 digits. */
@@ -74,8 +80,8 @@ export interface Changes {
     months: { added: string[]; changed: string[]; removed: string[] };
     /** kpi-review's version before and after, when it changed (a definition change). */
     kpiReviewVersion: { before: string; after: string } | null;
-    /** The code (version, lock file or commit) changed. */
-    code: boolean;
+    /** The code (version, lock file or commit) changed: the project's git state before and after, or null. */
+    code: CodeChange | null;
     /** A config value that shapes the site changed (e.g. `human_contact_cost_usd`). */
     config: boolean;
   };

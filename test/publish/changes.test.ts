@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { periodChange, SEGMENT_CHANGES_SHOWN, sameFigure } from '../../src/publish/changes.ts';
+import { describeCodeChange, periodChange, SEGMENT_CHANGES_SHOWN, sameFigure } from '../../src/publish/changes.ts';
 import type { Publication } from '../../src/publish/publication.ts';
 import { changesView, footerView, versionRows } from '../../src/publish/view.ts';
 import { SITE_DATA_ENV } from '../../src/site/data.ts';
@@ -41,6 +41,22 @@ describe('figure changes between two versions of a period', () => {
   });
 });
 
+describe('why the code part of a version changed', () => {
+  const a = 'a1b2c3d'.padEnd(40, '0');
+  const b = 'e4f5a6b'.padEnd(40, '0');
+  it('names the commits, uncommitted edits (a review edited in the checkout), or the lock file', () => {
+    expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: b, clean: true } })).toBe('the project moved from commit a1b2c3d to e4f5a6b');
+    expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: a, clean: false } })).toBe(
+      'the project has uncommitted changes on top of commit a1b2c3d, so no commit identifies this version',
+    );
+    expect(describeCodeChange({ before: { commit: a, clean: false }, after: { commit: a, clean: true } })).toBe('the project is at commit a1b2c3d with nothing uncommitted');
+    expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: a, clean: true } })).toBe('the dependencies changed (package-lock.json)');
+    expect(describeCodeChange({ before: { commit: null, clean: false }, after: { commit: null, clean: false } })).toBe(
+      'the project is not a git checkout, so its code is known only by its lock file',
+    );
+  });
+});
+
 describe('links between the places of the published tree', () => {
   const dir = tempDir('kpi-view-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +67,7 @@ describe('links between the places of the published tree', () => {
   ];
   const changes: Publication['changes'] = {
     previous: { id: versions[0].id, created: versions[0].created },
-    causes: { months: { added: [], changed: ['2026-02'], removed: [] }, kpiReviewVersion: null, code: false, config: false },
+    causes: { months: { added: [], changed: ['2026-02'], removed: [] }, kpiReviewVersion: null, code: null, config: false },
     periods: { added: [], removed: [] },
     figures: [{ cadence: 'month', period: '2026-02', kpis: [{ kpi: 'resolution_rate', before: 0.7, after: 0.72 }], segments: [], segmentCount: 0 }],
     reviews: { added: [], changed: ['month/2026-01'], removed: [] },
@@ -102,6 +118,15 @@ describe('links between the places of the published tree', () => {
     expect(view.reviews.changed).toEqual([{ label: 'month 2026-01', href: '../month/2026-01/' }]);
     expect(view.figures[0].periods[0].kpis[0]).toMatchObject({ href: '../month/2026-02/#resolution_rate', before: '70.0%', after: '72.0%', change: '+2.0 pts' });
     expect(view.figures[0].periods[0].previous).toBe(`../../${versions[0].id}/month/2026-02/`);
+  });
+
+  it('says how the code changed when only the project\'s commit moved', () => {
+    const commit = (c: string) => c.repeat(40 / c.length);
+    const moved: Publication['changes'] = { ...changes, causes: { ...changes.causes, months: { added: [], changed: [], removed: [] }, code: { before: { commit: commit('a'), clean: true }, after: { commit: commit('b'), clean: true } } } };
+    const file = path.join(dir, 'code.json');
+    fs.writeFileSync(file, JSON.stringify({ publication: { location: 'version', version: versions[1].id, builtAt: versions[1].created, versions, changes: moved } }));
+    process.env[SITE_DATA_ENV] = file;
+    expect(changesView('/changes/')!.causes).toEqual(['The code changed, which can change how figures are computed: the project moved from commit aaaaaaa to bbbbbbb.']);
   });
 
   it('shows nothing of versions in a plain build', () => {
