@@ -113,12 +113,19 @@ export interface UnderperformingSegment {
 
 /** The selection rule of `underperformingSegments` in words, for the KPI. */
 export function underperformingRule(kpi: SegmentKpiId, thresholds: UnderperformingThresholds = UNDERPERFORMING_THRESHOLDS): string {
+  return `${underperformingMargin(kpi, thresholds)}, ${underperformingVolume(thresholds)}`;
+}
+
+/** The first part of the rule: how much worse than the whole period the KPI must be. */
+export function underperformingMargin(kpi: SegmentKpiId, thresholds: UnderperformingThresholds = UNDERPERFORMING_THRESHOLDS): string {
   const worse = worseDirection(kpi);
   const margin = changesInPoints(kpi) ? thresholds.rateMargin : thresholds.relativeMargin;
-  return (
-    `${labelOf(kpi)} ${amountInWords(kpi, margin)} or more ${worse === 'up' ? 'above' : 'below'} the whole period's, ` +
-    `in segments with at least ${percentInWords(thresholds.minShare)} of the conversations and ${thresholds.minConversations} conversations`
-  );
+  return `${labelOf(kpi)} ${amountInWords(kpi, margin)} or more ${worse === 'up' ? 'above' : 'below'} the whole period's`;
+}
+
+/** The second part of the rule, the same for every KPI: which segment values are large enough to count. */
+export function underperformingVolume(thresholds: UnderperformingThresholds = UNDERPERFORMING_THRESHOLDS): string {
+  return `in segments with at least ${percentInWords(thresholds.minShare)} of the conversations and ${thresholds.minConversations} conversations`;
 }
 
 /**

@@ -14,7 +14,6 @@ import {
   type Flag,
   type GoalRow,
   type Note,
-  type UnderperformingSegment,
 } from '../insights/index.ts';
 import { actionOutcome, type ActionOutcome } from '../content/actions.ts';
 import { annotationsWithin } from '../content/annotations.ts';
@@ -26,6 +25,7 @@ import type { PeriodDocument } from '../kpi/results.ts';
 import { anchorId } from './anchors.ts';
 import { findPeriod, reviewOf, siteData } from './data.ts';
 import { periodNavigation, type PeriodNavigation } from './navigation.ts';
+import { underperformingView, type UnderperformingView } from './underperformingView.ts';
 import { exportPath, periodPath, segmentPath } from './paths.ts';
 
 /** How many periods the trends show. */
@@ -82,7 +82,7 @@ export interface PeriodView {
   operator: ChartView[];
   quarterly: ChartView[];
   families: FamilyView[];
-  underperforming: (UnderperformingSegment & { dimension: Dimension; kpi: KpiId })[];
+  underperforming: UnderperformingView;
   goals: GoalRow[];
   segmentLinks: { dimension: Dimension; path: string; values: number }[];
   downloads: { json: string; csv: string };
@@ -211,15 +211,15 @@ function quarterlyCharts(periods: PeriodDocument[], index: number, annotations: 
 }
 
 /** The KPIs and dimensions the "where is it underperforming" highlight looks at. */
-const HIGHLIGHT_KPIS: KpiId[] = ['resolution_rate', 'fallback_rate', 'satisfaction_rate', 'latency_p90_ms'];
+const HIGHLIGHT_KPIS: Exclude<KpiId, 'availability'>[] = ['resolution_rate', 'fallback_rate', 'satisfaction_rate', 'latency_p90_ms'];
 const HIGHLIGHT_DIMENSIONS: Dimension[] = ['intent', 'channel', 'language', 'model_version'];
 
 function underperforming(doc: PeriodDocument): PeriodView['underperforming'] {
-  return HIGHLIGHT_DIMENSIONS.flatMap((dimension) =>
-    HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi as Exclude<KpiId, 'availability'>).map((u) => ({ ...u, dimension, kpi }))),
-  )
-    .sort((a, b) => b.impact - a.impact)
-    .slice(0, 6);
+  return underperformingView(
+    HIGHLIGHT_DIMENSIONS.flatMap((dimension) => HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, dimension, kpi }))))
+      .sort((a, b) => b.impact - a.impact)
+      .slice(0, 6),
+  );
 }
 
 /** Every annotation as the charts draw it (a segment scope is part of its label). */

@@ -1,11 +1,12 @@
 import { renderBars, renderMultiLine, segmentColor, NEUTRAL_COLOR } from '../charts/index.ts';
-import { kpiSeries, segmentRows, underperformingSegments, type SegmentRow, type UnderperformingSegment } from '../insights/index.ts';
+import { kpiSeries, segmentRows, underperformingSegments, type SegmentRow } from '../insights/index.ts';
 import type { Cadence } from '../kpi/periods.ts';
 import { DIMENSIONS, SEGMENT_KPIS, kpiById, type Dimension, type KpiId } from '../kpi/registry.ts';
 import type { PeriodDocument } from '../kpi/results.ts';
 import { findPeriod } from './data.ts';
 import { periodPath, segmentPath } from './paths.ts';
 import { chartAnnotations, TREND_PERIODS, type ChartView } from './periodView.ts';
+import { underperformingView, type UnderperformingView } from './underperformingView.ts';
 
 type SegmentKpi = Exclude<KpiId, 'availability'>;
 
@@ -28,7 +29,7 @@ export interface SegmentView {
   rows: SegmentRow[];
   kpis: typeof SEGMENT_KPIS;
   overview: SegmentKpi[];
-  underperforming: (UnderperformingSegment & { kpi: SegmentKpi })[];
+  underperforming: UnderperformingView;
   charts: ChartView[];
 }
 
@@ -53,9 +54,11 @@ export function segmentView(cadence: Cadence, period: string, dimension: Dimensi
     rows,
     kpis: SEGMENT_KPIS,
     overview: OVERVIEW_KPIS,
-    underperforming: HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, kpi })))
-      .sort((a, b) => b.impact - a.impact)
-      .slice(0, MAX_HIGHLIGHTS),
+    underperforming: underperformingView(
+      HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, kpi })))
+        .sort((a, b) => b.impact - a.impact)
+        .slice(0, MAX_HIGHLIGHTS),
+    ),
     charts: [
       {
         id: volumeId,
