@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load.ts';
 import { isUserError } from '../src/errors.ts';
-import { PACKAGE_ROOT, prepareSiteData, useSiteData } from '../src/site/build.ts';
+import { prepareSiteData, useSiteData } from '../src/site/build.ts';
+import { PACKAGE_ROOT } from '../src/version.ts';
 
 const { values } = parseArgs({ options: { snapshots: { type: 'string' }, content: { type: 'string' }, config: { type: 'string' } } });
 try {

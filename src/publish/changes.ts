@@ -122,7 +122,7 @@ const shortCommit = (commit: string) => commit.slice(0, 7);
  * rather than suggesting the program changed.
  */
 export function describeCodeChange({ before, after }: CodeChange): string {
-  if (after.commit === null) return 'the project is not a git checkout, so its code is known only by its lock file';
+  if (after.commit === null) return "kpi-review's source files or the lock file changed (the project is not a git checkout)";
   if (!after.clean) return `the project has uncommitted changes on top of commit ${shortCommit(after.commit)}, so no commit identifies this version`;
   if (!before.clean || before.commit === null) return `the project is at commit ${shortCommit(after.commit)} with nothing uncommitted`;
   if (before.commit !== after.commit) return `the project moved from commit ${shortCommit(before.commit)} to ${shortCommit(after.commit)}`;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { Manifest } from '../data/manifest.ts';
 import { CADENCES, type Cadence } from '../kpi/periods.ts';
-import { VERSION } from '../version.ts';
+import { PACKAGE_ROOT, VERSION } from '../version.ts';
 import type { ReviewKey, VersionRecord } from './publication.ts';
 
 /** What a build is made of, known before anything is rendered: equal `content_hash`, equal site. */
@@ -22,6 +22,9 @@ export interface IdentifyOptions {
   /** The project's folder: its package-lock.json and its git commit (when the tree is clean) are part of the code. */
   projectDir: string;
 }
+
+/** kpi-review's own files that make the site: its source, its command, its Astro and package setup. */
+const SOURCE_PARTS = ['src', 'bin', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
 
 const sha256 = (data: string | Buffer): string => crypto.createHash('sha256').update(data).digest('hex');
 
@@ -98,6 +101,21 @@ export function gitState(dir: string): { commit: string | null; clean: boolean }
   }
 }
 
+/**
+ * A hash of kpi-review's source files. The commit identifies the code only when the tree is clean; with
+ * uncommitted changes (a review being edited in the same checkout) a change to the program itself would
+ * otherwise go unseen and an outdated site count as unchanged.
+ */
+export function sourceHash(root: string = PACKAGE_ROOT): string {
+  const files = SOURCE_PARTS.flatMap((part) => {
+    const full = path.join(root, part);
+    if (!fs.existsSync(full)) return [];
+    if (fs.statSync(full).isFile()) return [[part, sha256(fs.readFileSync(full))] as [string, string]];
+    return filesWithHashes(full).map(([rel, hash]) => [`${part}/${rel}`, hash] as [string, string]);
+  });
+  return sha256(files.map(([rel, hash]) => `${rel}\0${hash}\n`).join(''));
+}
+
 /** Hashes everything a published version is made of (see BuildIdentity). */
 export function identify(options: IdentifyOptions): BuildIdentity {
   const files = filesWithHashes(options.content);
@@ -107,7 +125,7 @@ export function identify(options: IdentifyOptions): BuildIdentity {
   const parts = {
     content: sha256(files.map(([rel, hash]) => `${rel}\0${hash}\n`).join('')),
     config: configHash(options.config),
-    code: sha256(canonical({ version: VERSION, lock, commit: git.clean ? git.commit : null })),
+    code: sha256(canonical({ version: VERSION, lock, source: sourceHash(), commit: git.clean ? git.commit : null })),
   };
   const manifest = manifestHash(options.manifest);
   return {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import { snapshotsFor } from '../data/manifest.ts';
 import { siblingTemp, swapInto } from '../fs/atomic.ts';
@@ -9,10 +8,10 @@ import { acquireLock } from '../fs/lock.ts';
 import { loadContent } from '../content/load.ts';
 import { computeResults, defaultCacheDir } from '../kpi/engine.ts';
 import { plainPublication } from '../publish/publication.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 import { SITE_DATA_ENV, type SiteData } from './data.ts';
 import { summarizeQuarantine } from './quarantine.ts';
 
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CONTENT_ENV = 'KPI_REVIEW_CONTENT';
 
 export interface SiteBuildOptions {

@@ -52,7 +52,7 @@ describe('why the code part of a version changed', () => {
     expect(describeCodeChange({ before: { commit: a, clean: false }, after: { commit: a, clean: true } })).toBe('the project is at commit a1b2c3d with nothing uncommitted');
     expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: a, clean: true } })).toBe('the dependencies changed (package-lock.json)');
     expect(describeCodeChange({ before: { commit: null, clean: false }, after: { commit: null, clean: false } })).toBe(
-      'the project is not a git checkout, so its code is known only by its lock file',
+      "kpi-review's source files or the lock file changed (the project is not a git checkout)",
     );
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/config/schema.ts';
 import type { Manifest } from '../../src/data/manifest.ts';
-import { configHash, gitState, identify, manifestHash } from '../../src/publish/identity.ts';
+import { configHash, gitState, identify, manifestHash, sourceHash } from '../../src/publish/identity.ts';
 import { tempDir } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -94,5 +94,29 @@ describe('the content hash', () => {
     expect(dirty.git_commit).toBe(clean.git_commit);
     expect(dirty.git_clean).toBe(false);
     expect(dirty.hash_parts.code).toBe(locked.hash_parts.code);
+  });
+});
+
+describe("kpi-review's source in the code part", () => {
+  it('changes with a source file, the command or the package setup, not with documentation or data', () => {
+    const root = dir();
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    write('src/kpi/engine.ts', 'export const a = 1;\n');
+    write('bin/kpi-review.mjs', '#!/usr/bin/env node\n');
+    write('package.json', '{"version":"0.1.0"}\n');
+    write('README.md', '# one\n');
+    const before = sourceHash(root);
+    expect(sourceHash(root)).toBe(before);
+    write('README.md', '# two\n');
+    write('data/exports/x.ndjson', '{}\n');
+    expect(sourceHash(root)).toBe(before);
+    write('src/kpi/engine.ts', 'export const a = 2;\n');
+    const edited = sourceHash(root);
+    expect(edited).not.toBe(before);
+    write('src/kpi/new.ts', '\n');
+    expect(sourceHash(root)).not.toBe(edited);
   });
 });
