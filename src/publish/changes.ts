@@ -103,7 +103,11 @@ export function computeChanges(input: ChangesInput): Changes {
         previous && previous.kpi_review_version !== identity.kpi_review_version ? { before: previous.kpi_review_version, after: identity.kpi_review_version } : null,
       code:
         previous && previous.hash_parts.code !== identity.hash_parts.code
-          ? { before: { commit: previous.git_commit, clean: previous.git_clean }, after: { commit: identity.git_commit, clean: identity.git_clean } }
+          ? {
+              before: { commit: previous.git_commit, clean: previous.git_clean },
+              after: { commit: identity.git_commit, clean: identity.git_clean },
+              source: previous.hash_parts.source === undefined ? null : previous.hash_parts.source !== identity.hash_parts.source,
+            }
           : null,
       config: Boolean(previous && previous.hash_parts.config !== identity.hash_parts.config),
     },
@@ -116,15 +120,21 @@ export function computeChanges(input: ChangesInput): Changes {
 const shortCommit = (commit: string) => commit.slice(0, 7);
 
 /**
- * Why the code part of the identity changed, in words (the code is kpi-review's version, the lock file, and
- * the project's commit when its tree is clean). Editing a review in the project's own checkout leaves
- * uncommitted changes, and a committed review moves the commit: both change the code part, and this says so
- * rather than suggesting the program changed.
+ * Why the code part of the identity changed, in words (the code is kpi-review's version, the lock file, its
+ * source files, and the project's commit when its tree is clean). Editing a review in the project's own
+ * checkout leaves uncommitted changes, and a committed review moves the commit: both change the code part,
+ * and this says so, and whether the program itself changed, rather than suggesting it did.
  */
-export function describeCodeChange({ before, after }: CodeChange): string {
-  if (after.commit === null) return "kpi-review's source files or the lock file changed (the project is not a git checkout)";
-  if (!after.clean) return `the project has uncommitted changes on top of commit ${shortCommit(after.commit)}, so no commit identifies this version`;
-  if (!before.clean || before.commit === null) return `the project is at commit ${shortCommit(after.commit)} with nothing uncommitted`;
-  if (before.commit !== after.commit) return `the project moved from commit ${shortCommit(before.commit)} to ${shortCommit(after.commit)}`;
-  return 'the dependencies changed (package-lock.json)';
+export function describeCodeChange({ before, after, source }: CodeChange): string {
+  const parts: string[] = [];
+  if (source) parts.push("kpi-review's source files changed");
+  if (after.commit === null) {
+    if (!source) parts.push(source === false ? 'the lock file changed' : "kpi-review's source files or the lock file changed");
+    parts.push('the project is not a git checkout');
+  } else if (!after.clean) parts.push(`the project has uncommitted changes on top of commit ${shortCommit(after.commit)}, so no commit identifies this version`);
+  else if (!before.clean || before.commit === null) parts.push(`the project is at commit ${shortCommit(after.commit)} with nothing uncommitted`);
+  else if (before.commit !== after.commit) parts.push(`the project moved from commit ${shortCommit(before.commit)} to ${shortCommit(after.commit)}`);
+  else if (!source) parts.push('the dependencies changed (package-lock.json)');
+  if (source === false && after.commit !== null) parts.push("kpi-review's own source files are the same");
+  return parts.join('; ');
 }

@@ -122,10 +122,12 @@ export function identify(options: IdentifyOptions): BuildIdentity {
   const lockFile = path.join(options.projectDir, 'package-lock.json');
   const lock = fs.existsSync(lockFile) ? sha256(fs.readFileSync(lockFile)) : null;
   const git = gitState(options.projectDir);
+  const source = sourceHash();
   const parts = {
     content: sha256(files.map(([rel, hash]) => `${rel}\0${hash}\n`).join('')),
     config: configHash(options.config),
-    code: sha256(canonical({ version: VERSION, lock, source: sourceHash(), commit: git.clean ? git.commit : null })),
+    code: sha256(canonical({ version: VERSION, lock, source, commit: git.clean ? git.commit : null })),
+    source,
   };
   const manifest = manifestHash(options.manifest);
   return {

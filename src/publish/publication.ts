@@ -14,6 +14,8 @@ export type ReviewKey = string;
 export interface CodeChange {
   before: { commit: string | null; clean: boolean };
   after: { commit: string | null; clean: boolean };
+  /** Whether kpi-review's own source files changed; null when the previous version did not record them. */
+  source: boolean | null;
 }
 
 /** One version as `versions.json` records it (oldest first in the file). */
@@ -31,7 +33,7 @@ export interface VersionRecord {
   /** sha256 over the manifest, the content folder, the config and the code: equal hashes mean an equal site. */
   content_hash: string;
   /** The other parts of `content_hash`, so the what-changed page can say why figures moved. */
-  hash_parts: { content: string; config: string; code: string };
+  hash_parts: { content: string; config: string; code: string; /** kpi-review's source files (part of `code`); absent in versions before it was recorded. */ source?: string };
   /** Each snapshot month's hash (late data shows as a changed month). */
   months: Record<string, string>;
   /** Every period of every cadence the version covers. */

@@ -22,7 +22,7 @@ export function describeChanges(changes: Changes): string[] {
     if (months.changed.length) lines.push(`months whose data changed (late-arriving or corrected events): ${months.changed.join(', ')}`);
     if (months.removed.length) lines.push(`months no longer in the snapshots: ${months.removed.join(', ')}`);
     if (changes.causes.kpiReviewVersion) lines.push(`kpi-review ${changes.causes.kpiReviewVersion.before} → ${changes.causes.kpiReviewVersion.after}: definitions may have changed`);
-    else if (changes.causes.code) lines.push(`the code changed since the previous version: ${describeCodeChange(changes.causes.code)}`);
+    else if (changes.causes.code) lines.push(`the code's identity changed since the previous version: ${describeCodeChange(changes.causes.code)}`);
     if (changes.causes.config) lines.push('the config changed since the previous version');
     const byCadence = (items: { cadence: Cadence; period: string }[]) =>
       CADENCE_ORDER.map((c) => ({ c, periods: items.filter((i) => i.cadence === c).map((i) => i.period) }))

@@ -173,7 +173,7 @@ export function changesView(path: string): ChangesView | null {
     if (changed.length) sentences.push(`Late-arriving or corrected data: the snapshot of ${list(changed)} changed.`);
     if (removed.length) sentences.push(`The snapshots no longer hold ${list(removed)}.`);
     if (causes.kpiReviewVersion) sentences.push(`Definitions: kpi-review went from ${causes.kpiReviewVersion.before} to ${causes.kpiReviewVersion.after}.`);
-    else if (causes.code) sentences.push(`The code changed, which can change how figures are computed: ${describeCodeChange(causes.code)}.`);
+    else if (causes.code) sentences.push(`The code's identity changed: ${describeCodeChange(causes.code)}.`);
     if (causes.config) sentences.push('The configuration changed (for example the cost of a human contact, goal labels or the title).');
     if (!sentences.length) sentences.push('Nothing underneath changed: only the content (reviews, annotations) or a forced rebuild.');
   }

@@ -44,16 +44,22 @@ describe('figure changes between two versions of a period', () => {
 describe('why the code part of a version changed', () => {
   const a = 'a1b2c3d'.padEnd(40, '0');
   const b = 'e4f5a6b'.padEnd(40, '0');
-  it('names the commits, uncommitted edits (a review edited in the checkout), or the lock file', () => {
-    expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: b, clean: true } })).toBe('the project moved from commit a1b2c3d to e4f5a6b');
-    expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: a, clean: false } })).toBe(
-      'the project has uncommitted changes on top of commit a1b2c3d, so no commit identifies this version',
-    );
-    expect(describeCodeChange({ before: { commit: a, clean: false }, after: { commit: a, clean: true } })).toBe('the project is at commit a1b2c3d with nothing uncommitted');
-    expect(describeCodeChange({ before: { commit: a, clean: true }, after: { commit: a, clean: true } })).toBe('the dependencies changed (package-lock.json)');
-    expect(describeCodeChange({ before: { commit: null, clean: false }, after: { commit: null, clean: false } })).toBe(
-      "kpi-review's source files or the lock file changed (the project is not a git checkout)",
-    );
+  const clean = (commit: string) => ({ commit, clean: true });
+  const dirty = (commit: string) => ({ commit, clean: false });
+  const outside = { commit: null, clean: false };
+  it.each([
+    [clean(a), clean(b), false, "the project moved from commit a1b2c3d to e4f5a6b; kpi-review's own source files are the same"],
+    [clean(a), clean(b), true, "kpi-review's source files changed; the project moved from commit a1b2c3d to e4f5a6b"],
+    [clean(a), dirty(a), false, "the project has uncommitted changes on top of commit a1b2c3d, so no commit identifies this version; kpi-review's own source files are the same"],
+    [dirty(a), dirty(a), true, "kpi-review's source files changed; the project has uncommitted changes on top of commit a1b2c3d, so no commit identifies this version"],
+    [dirty(a), clean(a), false, "the project is at commit a1b2c3d with nothing uncommitted; kpi-review's own source files are the same"],
+    [clean(a), clean(a), false, "the dependencies changed (package-lock.json); kpi-review's own source files are the same"],
+    [clean(a), clean(b), null, 'the project moved from commit a1b2c3d to e4f5a6b'],
+    [outside, outside, true, "kpi-review's source files changed; the project is not a git checkout"],
+    [outside, outside, false, 'the lock file changed; the project is not a git checkout'],
+    [outside, outside, null, "kpi-review's source files or the lock file changed; the project is not a git checkout"],
+  ] as const)('%o → %o, source changed: %s', (before, after, source, text) => {
+    expect(describeCodeChange({ before, after, source })).toBe(text);
   });
 });
 
@@ -122,11 +128,11 @@ describe('links between the places of the published tree', () => {
 
   it('says how the code changed when only the project\'s commit moved', () => {
     const commit = (c: string) => c.repeat(40 / c.length);
-    const moved: Publication['changes'] = { ...changes, causes: { ...changes.causes, months: { added: [], changed: [], removed: [] }, code: { before: { commit: commit('a'), clean: true }, after: { commit: commit('b'), clean: true } } } };
+    const moved: Publication['changes'] = { ...changes, causes: { ...changes.causes, months: { added: [], changed: [], removed: [] }, code: { before: { commit: commit('a'), clean: true }, after: { commit: commit('b'), clean: true }, source: false } } };
     const file = path.join(dir, 'code.json');
     fs.writeFileSync(file, JSON.stringify({ publication: { location: 'version', version: versions[1].id, builtAt: versions[1].created, versions, changes: moved } }));
     process.env[SITE_DATA_ENV] = file;
-    expect(changesView('/changes/')!.causes).toEqual(['The code changed, which can change how figures are computed: the project moved from commit aaaaaaa to bbbbbbb.']);
+    expect(changesView('/changes/')!.causes).toEqual(["The code's identity changed: the project moved from commit aaaaaaa to bbbbbbb; kpi-review's own source files are the same."]);
   });
 
   it('shows nothing of versions in a plain build', () => {
