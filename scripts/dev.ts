@@ -17,8 +17,12 @@ try {
   fs.mkdirSync(dir, { recursive: true });
   useSiteData(data, path.join(dir, 'site-data.json'), content);
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  // A fresh content store each session, as for builds (see runAstro in src/site/build.ts): one kept from a
+  // session on another content folder would serve entries of files that are not there.
+  const cacheDir = path.join(dir, 'cache');
+  fs.rmSync(cacheDir, { recursive: true, force: true });
   const { dev } = await import('astro');
-  const server = await dev({ root: PACKAGE_ROOT, base: config.site.base, logLevel: (process.env.KPI_REVIEW_DEBUG ? 'debug' : 'info') as 'debug' | 'info' });
+  const server = await dev({ root: PACKAGE_ROOT, base: config.site.base, cacheDir, logLevel: (process.env.KPI_REVIEW_DEBUG ? 'debug' : 'info') as 'debug' | 'info' });
   console.log(`live preview on http://localhost:${server.address.port}${config.site.base} (edit ${content}/reviews/…; Ctrl-C to stop)`);
 } catch (error) {
   if (!isUserError(error)) throw error;
