@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serveStatic } from '../../src/serve/static.ts';
@@ -88,6 +89,19 @@ describe('the built site (files)', () => {
       const scripts = fs.readFileSync(file, 'utf8').match(/<script[^>]*src="([^"]+)"/g) ?? [];
       for (const s of scripts) expect(s).toContain('pagefind');
     }
+  });
+
+  it('never runs words together where a template line ends ("checks,15", "…Z:537")', () => {
+    const runTogether: string[] = [];
+    for (const file of allFiles(fixture.site, '.html')) {
+      const { document } = parseHTML(fs.readFileSync(file, 'utf8'));
+      for (const el of document.querySelectorAll('main svg, main code, main script, main style')) el.remove();
+      for (const el of document.querySelectorAll('main p, main li, main td, main th, main dd, main dt, main h1, main h2, main h3, main figcaption')) {
+        const match = /[A-Za-z)%][,:;][A-Za-z0-9(]/.exec(el.textContent ?? '');
+        if (match) runTogether.push(`${path.relative(fixture.site, file)}: …${el.textContent!.slice(Math.max(0, match.index - 20), match.index + 20)}…`);
+      }
+    }
+    expect(runTogether).toEqual([]);
   });
 
   it('writes the kpis.json export with flags and notes beside each period page', () => {
