@@ -18,6 +18,14 @@ export interface CodeChange {
   source: boolean | null;
 }
 
+export interface HashParts {
+  content: string;
+  config: string;
+  code: string;
+  /** kpi-review's source files (a part of `code`); absent in versions published before it was recorded. */
+  source?: string;
+}
+
 /** One version as `versions.json` records it (oldest first in the file). */
 export interface VersionRecord {
   /** `2026-11-24T060000Z-3f9c2a1b`: the UTC build time to the second and the content hash's first 8 digits. */
@@ -33,7 +41,7 @@ export interface VersionRecord {
   /** sha256 over the manifest, the content folder, the config and the code: equal hashes mean an equal site. */
   content_hash: string;
   /** The other parts of `content_hash`, so the what-changed page can say why figures moved. */
-  hash_parts: { content: string; config: string; code: string; /** kpi-review's source files (part of `code`); absent in versions before it was recorded. */ source?: string };
+  hash_parts: HashParts;
   /** Each snapshot month's hash (late data shows as a changed month). */
   months: Record<string, string>;
   /** Every period of every cadence the version covers. */
