@@ -5,7 +5,7 @@ import { kpiById, type Dimension, type KpiId } from '../kpi/registry.ts';
 import { annotationsWithin } from '../content/annotations.ts';
 import type { AnnotationEntry } from '../content/schema.ts';
 import { findPeriod, siteData } from './data.ts';
-import { chartAnnotations, figureView, TREND_PERIODS, type ChartView, type FigureView } from './periodView.ts';
+import { chartAnnotations, figureView, measuredChart, TREND_PERIODS, type ChartView, type FigureView } from './periodView.ts';
 
 /**
  * What the review's MDX components show, from the same figures, formatter and charts as the rest of the page.
@@ -36,12 +36,14 @@ export function kpiChart(context: ReviewContext, id: string, by: Dimension | und
   const svgId = `${chartId}-svg`;
   if (!by) {
     const title = `${def.label} over time`;
-    return { id: chartId, title, svg: renderTrend(kpiSeries(periods, id as KpiId, { last: TREND_PERIODS, index }), { title, unit: def.unit, annotations, goodDirection: def.good, id: svgId }) };
+    return measuredChart(doc, [def.id], chartId, title, () =>
+      renderTrend(kpiSeries(periods, id as KpiId, { last: TREND_PERIODS, index }), { title, unit: def.unit, annotations, goodDirection: def.good, id: svgId }),
+    );
   }
   const values = segmentRows(doc, periods[index - 1] ?? null, by).filter((r): r is Extract<SegmentRow, { kind: 'value' }> => r.kind === 'value').slice(0, 5);
   const title = `${def.label} by ${by.replaceAll('_', ' ')}`;
   const series = values.map((r) => ({ key: r.value, points: kpiSeries(periods, id as KpiId, { last: TREND_PERIODS, index, segment: { dimension: by, value: r.value } }) }));
-  return { id: chartId, title, svg: renderMultiLine(series, { title, unit: def.unit, annotations, id: svgId }) };
+  return measuredChart(doc, [def.id], chartId, title, () => renderMultiLine(series, { title, unit: def.unit, annotations, id: svgId }));
 }
 
 /** `<Annotations />`: the changes annotated within the period, optionally of one kind. */

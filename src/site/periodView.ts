@@ -53,8 +53,11 @@ export interface FigureView {
 export interface ChartView {
   id: string;
   title: string;
+  /** Empty when the chart's KPI is not measured. */
   svg: string;
   caption?: string;
+  /** Why the sources cannot measure the KPI the chart draws (see src/kpi/coverage.ts): shown instead of it. */
+  notMeasured?: string;
 }
 
 export interface FamilyView {
@@ -135,6 +138,15 @@ function chart(id: string, title: string, svg: string, caption?: string): ChartV
   return { id, title, svg, caption };
 }
 
+/**
+ * A chart of some KPIs of `doc`, drawn only when the sources measure them: a KPI they cannot measure would be
+ * drawn as zeros (no fallback flag in OpenTelemetry traces is not a 0% fallback rate).
+ */
+export function measuredChart(doc: PeriodDocument, kpis: readonly KpiId[], id: string, title: string, draw: () => string, caption?: string): ChartView {
+  const notMeasured = kpis.map((kpi) => doc.coverage?.[kpi]).find((reason) => reason !== undefined);
+  return notMeasured ? { id, title, svg: '', notMeasured } : chart(id, title, draw(), caption);
+}
+
 /** The id of a chart's `<svg>`: the figure around it carries the chart's anchor. */
 const svgId = (id: string) => `${id}-svg`;
 
@@ -154,12 +166,18 @@ function operatorCharts(periods: PeriodDocument[], index: number, annotations: A
     .sort(([, a], [, b]) => b.count - a.count)
     .map(([name, f]) => ({ label: name, value: f.tool_failure_rate ?? null }));
   return [
-    chart('chart-fallback-by-intent', 'Fallback rate by intent', renderBars(intents, { title: 'Fallback rate by intent', unit: 'rate', id: svgId('chart-fallback-by-intent') })),
-    chart('chart-latency-percentiles', 'Latency percentiles', renderMultiLine(latency, { title: 'Latency percentiles (p50, p90, p95, p99)', unit: 'ms', annotations, id: svgId('chart-latency-percentiles') })),
-    chart('chart-errors-by-integration', 'Errors by integration', renderBars(integrations, { title: 'Errors by integration', unit: 'count', id: svgId('chart-errors-by-integration') })),
-    chart('chart-retrieval', 'Retrieval success rate', renderTrend(trend(periods, index, 'retrieval_success_rate'), { title: 'Retrieval success rate', unit: 'rate', annotations, goodDirection: 'up', id: svgId('chart-retrieval') })),
-    chart('chart-abandonment', 'Abandonment rate', renderTrend(trend(periods, index, 'abandonment_rate'), { title: 'Abandonment rate', unit: 'rate', annotations, goodDirection: 'down', id: svgId('chart-abandonment') })),
-    chart('chart-tool-failures', 'Tool failure rate by tool', renderBars(tools, { title: 'Tool failure rate by tool', unit: 'rate', id: svgId('chart-tool-failures') })),
+    measuredChart(doc, ['fallback_rate'], 'chart-fallback-by-intent', 'Fallback rate by intent', () => renderBars(intents, { title: 'Fallback rate by intent', unit: 'rate', id: svgId('chart-fallback-by-intent') })),
+    measuredChart(doc, ['latency_p90_ms'], 'chart-latency-percentiles', 'Latency percentiles', () =>
+      renderMultiLine(latency, { title: 'Latency percentiles (p50, p90, p95, p99)', unit: 'ms', annotations, id: svgId('chart-latency-percentiles') }),
+    ),
+    measuredChart(doc, ['error_count'], 'chart-errors-by-integration', 'Errors by integration', () => renderBars(integrations, { title: 'Errors by integration', unit: 'count', id: svgId('chart-errors-by-integration') })),
+    measuredChart(doc, ['retrieval_success_rate'], 'chart-retrieval', 'Retrieval success rate', () =>
+      renderTrend(trend(periods, index, 'retrieval_success_rate'), { title: 'Retrieval success rate', unit: 'rate', annotations, goodDirection: 'up', id: svgId('chart-retrieval') }),
+    ),
+    measuredChart(doc, ['abandonment_rate'], 'chart-abandonment', 'Abandonment rate', () =>
+      renderTrend(trend(periods, index, 'abandonment_rate'), { title: 'Abandonment rate', unit: 'rate', annotations, goodDirection: 'down', id: svgId('chart-abandonment') }),
+    ),
+    measuredChart(doc, ['tool_failure_rate'], 'chart-tool-failures', 'Tool failure rate by tool', () => renderBars(tools, { title: 'Tool failure rate by tool', unit: 'rate', id: svgId('chart-tool-failures') })),
   ];
 }
 
@@ -169,7 +187,9 @@ function familyCharts(family: Family, periods: PeriodDocument[], index: number, 
   const trendOf = (kpi: KpiId): ChartView => {
     const def = kpiById(kpi)!;
     const id = `chart-trend-${kpi}`;
-    return chart(id, `${def.label} over time`, renderTrend(trend(periods, index, kpi), { title: `${def.label} over time`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }));
+    return measuredChart(doc, [kpi], id, `${def.label} over time`, () =>
+      renderTrend(trend(periods, index, kpi), { title: `${def.label} over time`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }),
+    );
   };
   const sharesChart = (dimension: Dimension, title: string): ChartView => {
     const id = `chart-${dimension}-mix`;
@@ -190,7 +210,10 @@ function familyCharts(family: Family, periods: PeriodDocument[], index: number, 
       const rows = Object.entries(doc.segments.intent)
         .sort(([, a], [, b]) => (b.conversations ?? 0) - (a.conversations ?? 0))
         .map(([value, f]) => ({ label: value, value: f.cost_per_conversation_usd, color: segmentColor(value) }));
-      return [trendOf('cost_per_resolved_usd'), chart(id, 'Cost per conversation by intent', renderBars(rows, { title: 'Cost per conversation by intent', unit: 'usd', id: svgId(id) }))];
+      return [
+        trendOf('cost_per_resolved_usd'),
+        measuredChart(doc, ['cost_per_conversation_usd'], id, 'Cost per conversation by intent', () => renderBars(rows, { title: 'Cost per conversation by intent', unit: 'usd', id: svgId(id) })),
+      ];
     }
     case 'business':
       return [];
@@ -198,15 +221,21 @@ function familyCharts(family: Family, periods: PeriodDocument[], index: number, 
 }
 
 function quarterlyCharts(periods: PeriodDocument[], index: number, annotations: Annotation[]): ChartView[] {
+  const doc = periods[index];
   const key = ['resolution_rate', 'satisfaction_rate', 'cost_per_resolved_usd'] as const;
-  const value = (['total_cost_usd', 'deflection_value_usd'] as const).map((k) => ({ key: kpiById(k)!.label, points: trend(periods, index, k) }));
+  const valueKpis = ['total_cost_usd', 'deflection_value_usd'] as const;
+  const value = valueKpis.map((k) => ({ key: kpiById(k)!.label, points: trend(periods, index, k) }));
   return [
     ...key.map((k) => {
       const def = kpiById(k)!;
       const id = `chart-quarters-${k}`;
-      return chart(id, `${def.label} across quarters`, renderTrend(trend(periods, index, k), { title: `${def.label} across quarters`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }));
+      return measuredChart(doc, [k], id, `${def.label} across quarters`, () =>
+        renderTrend(trend(periods, index, k), { title: `${def.label} across quarters`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }),
+      );
     }),
-    chart('chart-cost-vs-value', 'Cost against value', renderMultiLine(value, { title: 'Cost against deflection value', unit: 'usd', annotations, id: svgId('chart-cost-vs-value') })),
+    measuredChart(doc, valueKpis, 'chart-cost-vs-value', 'Cost against value', () =>
+      renderMultiLine(value, { title: 'Cost against deflection value', unit: 'usd', annotations, id: svgId('chart-cost-vs-value') }),
+    ),
   ];
 }
 

@@ -5,7 +5,7 @@ import { DIMENSIONS, SEGMENT_KPIS, kpiById, type Dimension, type KpiId } from '.
 import type { PeriodDocument } from '../kpi/results.ts';
 import { findPeriod } from './data.ts';
 import { periodPath, segmentPath } from './paths.ts';
-import { chartAnnotations, TREND_PERIODS, type ChartView } from './periodView.ts';
+import { chartAnnotations, measuredChart, TREND_PERIODS, type ChartView } from './periodView.ts';
 import { underperformingView, type UnderperformingView } from './underperformingView.ts';
 
 type SegmentKpi = Exclude<KpiId, 'availability'>;
@@ -65,20 +65,20 @@ export function segmentView(cadence: Cadence, period: string, dimension: Dimensi
         title: `Share of conversations by ${label}`,
         svg: renderBars(rows.map((r) => ({ label: r.label, value: r.share, color: rowColor(r) })), { title: `Share of conversations by ${label}`, unit: 'rate', id: `${volumeId}-svg`, xLabel: 'Share of conversations (%)' }),
       },
-      {
-        id: resolutionId,
-        title: `Resolution rate by ${label}`,
-        svg: renderBars(rows.map((r) => ({ label: r.label, value: r.figures.resolution_rate, color: rowColor(r) })), { title: `Resolution rate by ${label}`, unit: 'rate', id: `${resolutionId}-svg` }),
-        caption: rows.some((r) => r.kind === 'tail') ? 'The grouped long tail has no single rate; see each value on its own in kpis.json.' : undefined,
-      },
-      {
-        id: trendId,
-        title: `Resolution rate of the largest ${label} values over time`,
-        svg: renderMultiLine(
+      measuredChart(
+        doc,
+        ['resolution_rate'],
+        resolutionId,
+        `Resolution rate by ${label}`,
+        () => renderBars(rows.map((r) => ({ label: r.label, value: r.figures.resolution_rate, color: rowColor(r) })), { title: `Resolution rate by ${label}`, unit: 'rate', id: `${resolutionId}-svg` }),
+        rows.some((r) => r.kind === 'tail') ? 'The grouped long tail has no single rate; see each value on its own in kpis.json.' : undefined,
+      ),
+      measuredChart(doc, ['resolution_rate'], trendId, `Resolution rate of the largest ${label} values over time`, () =>
+        renderMultiLine(
           values.map((r) => ({ key: r.label, points: kpiSeries(periods, 'resolution_rate', { last: TREND_PERIODS, index, segment: { dimension, value: r.value! } }) })),
           { title: `Resolution rate of the largest ${label} values`, unit: 'rate', annotations: chartAnnotations(), id: `${trendId}-svg` },
         ),
-      },
+      ),
     ],
   };
 }

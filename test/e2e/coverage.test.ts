@@ -46,4 +46,15 @@ describe.skipIf(!HAS_SAMPLES)('KPIs the sources cannot measure', () => {
     }
     expect(new RegExp('<tr id="conversations">[\\s\\S]*?</tr>').exec(html)![0]).not.toContain('Not measured');
   });
+
+  it('draws no chart of a KPI the sources cannot measure, and says why instead', () => {
+    const { html } = monthPage();
+    const figure = (id: string) => new RegExp(`<figure class="chart" id="${id}">[\\s\\S]*?</figure>`).exec(html)![0];
+    for (const id of ['chart-fallback-by-intent', 'chart-trend-resolution_rate', 'chart-trend-satisfaction_rate', 'chart-abandonment']) {
+      expect(figure(id), id).toContain('Not measured by your sources:');
+      expect(figure(id), id).not.toContain('<svg');
+    }
+    expect(figure('chart-latency-percentiles')).toContain('<svg');
+    expect(figure('chart-trend-conversations')).toContain('<svg');
+  });
 });
