@@ -86,3 +86,11 @@ export function coverageOf(sources: readonly SourceCoverage[]): Coverage {
   }
   return out;
 }
+
+/**
+ * Why goal rates cannot be measured: no input provides `goal` events at all (a configured headline goal would
+ * otherwise read 0%). Goals are not registry KPIs, so this stands beside `coverage` rather than in it.
+ */
+export function goalCoverage(sources: readonly SourceCoverage[]): string | null {
+  return sources.some((source) => hasType(source, 'goal')) ? null : 'no goal events in any input';
+}

@@ -19,6 +19,7 @@ import { actionOutcome, type ActionOutcome } from '../content/actions.ts';
 import { annotationsWithin } from '../content/annotations.ts';
 import type { AnnotationEntry, Review } from '../content/schema.ts';
 import type { Change } from '../kpi/change.ts';
+import { goalCoverage } from '../kpi/coverage.ts';
 import type { Cadence } from '../kpi/periods.ts';
 import { DIMENSIONS, FAMILIES, KPIS, kpiById, type Dimension, type Family, type KpiDefinition, type KpiId } from '../kpi/registry.ts';
 import type { PeriodDocument } from '../kpi/results.ts';
@@ -119,6 +120,7 @@ export function figureView(periods: PeriodDocument[], index: number, def: KpiDef
 
 /** The headline business outcome: the configured goal's rate, with its change and trend. */
 function headlineGoal(periods: PeriodDocument[], index: number, headline: GoalRow): FigureView {
+  const notMeasured = goalCoverage(siteData().manifest.inputs);
   return {
     id: anchorId('goal', headline.name),
     label: headline.label,
@@ -129,8 +131,8 @@ function headlineGoal(periods: PeriodDocument[], index: number, headline: GoalRo
     change: headline.change,
     tone: changeTone(headline.change?.delta ?? null, 'up'),
     anchor: `#${anchorId('goal', headline.name)}`,
-    notMeasured: null,
-    sparkline: renderSparkline(goalSeries(periods, headline.name, { last: TREND_PERIODS, index }), { unit: 'rate', label: headline.label, id: 'spark-goal' }),
+    notMeasured,
+    sparkline: notMeasured ? '' : renderSparkline(goalSeries(periods, headline.name, { last: TREND_PERIODS, index }), { unit: 'rate', label: headline.label, id: 'spark-goal' }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/data/schema.ts';
-import { coverageOf } from '../../src/kpi/coverage.ts';
+import { coverageOf, goalCoverage } from '../../src/kpi/coverage.ts';
 
 const types = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 3]));
 
@@ -24,6 +24,11 @@ describe('coverage: the KPIs the sources cannot measure', () => {
       cost_per_resolved_usd: 'no resolved events in any input',
       deflection_value_usd: 'no resolved events in any input',
     });
+  });
+
+  it('goal rates: not measured when no input has a goal event at all, measured (zero or not) otherwise', () => {
+    expect(goalCoverage([{ format: 'otel', event_types: types('bot_message', 'tool_call') }])).toBe('no goal events in any input');
+    expect(goalCoverage([{ format: 'otel', event_types: types('bot_message') }, { format: 'ndjson', event_types: types('goal') }])).toBeNull();
   });
 
   it('another source that provides the events makes the KPI measured', () => {

@@ -26,7 +26,7 @@ describe.skipIf(!HAS_SAMPLES)('KPIs the sources cannot measure', () => {
     const snapshots = path.join(dir, 'snapshots');
     await snapshot([path.join(SAMPLES, 'otel_genai', 'any-agent_OPENAI_trace.sdk-json.json')], { out: snapshots, timezone: 'UTC', from: 'auto' });
     site = path.join(dir, 'site');
-    await buildSite({ snapshots, content: path.join(dir, 'content'), out: site, config: withDefaults({}, dir), builtAt: new Date('2026-01-01T00:00:00Z') });
+    await buildSite({ snapshots, content: path.join(dir, 'content'), out: site, config: withDefaults({ goals: { ticket_deflected: { label: 'Tickets deflected' } }, headline_goal: 'ticket_deflected' }, dir), builtAt: new Date('2026-01-01T00:00:00Z') });
   }, 120_000);
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +45,13 @@ describe.skipIf(!HAS_SAMPLES)('KPIs the sources cannot measure', () => {
       expect(row).not.toContain('0.0%');
     }
     expect(new RegExp('<tr id="conversations">[\\s\\S]*?</tr>').exec(html)![0]).not.toContain('Not measured');
+  });
+
+  it('shows the headline goal as not measured when no input has goal events, not as 0%', () => {
+    const { html } = monthPage();
+    const card = /Tickets deflected[\s\S]*?<\/div>\s*<\/div>/.exec(html)?.[0] ?? '';
+    expect(card).toContain('Not measured by your sources: no goal events in any input');
+    expect(card).not.toContain('0.0%');
   });
 
   it('draws no chart of a KPI the sources cannot measure, and says why instead', () => {
