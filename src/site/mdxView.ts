@@ -32,7 +32,7 @@ export function kpiMention(context: ReviewContext, id: string): FigureView {
 export function kpiChart(context: ReviewContext, id: string, by: Dimension | undefined, chartId: string): ChartView {
   const def = definition(id);
   const { periods, index, doc } = findPeriod(context.cadence, context.period);
-  const annotations = chartAnnotations();
+  const annotations = chartAnnotations(by);
   const svgId = `${chartId}-svg`;
   if (!by) {
     const title = `${def.label} over time`;

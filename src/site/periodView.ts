@@ -17,7 +17,7 @@ import {
 } from '../insights/index.ts';
 import { actionOutcome, type ActionOutcome } from '../content/actions.ts';
 import { annotationsWithin } from '../content/annotations.ts';
-import type { AnnotationEntry, Review } from '../content/schema.ts';
+import { parseSegment, type AnnotationEntry, type Review } from '../content/schema.ts';
 import type { Change } from '../kpi/change.ts';
 import { goalCoverage } from '../kpi/coverage.ts';
 import type { Cadence } from '../kpi/periods.ts';
@@ -253,9 +253,15 @@ function underperforming(doc: PeriodDocument): PeriodView['underperforming'] {
   );
 }
 
-/** Every annotation as the charts draw it (a segment scope is part of its label). */
-export function chartAnnotations(): Annotation[] {
-  return siteData().annotations.map((a) => ({ date: a.date, kind: a.kind, label: a.segment ? `${a.title} (${a.segment})` : a.title }));
+/**
+ * The annotations as the charts draw them (a segment scope is part of its label). Charts broken down by a
+ * dimension take only the annotations of the whole bot and those scoped to that dimension: a change to the
+ * billing intent is no event on a chart by channel.
+ */
+export function chartAnnotations(dimension?: Dimension): Annotation[] {
+  return siteData()
+    .annotations.filter((a) => !dimension || !a.segment || parseSegment(a.segment)?.dimension === dimension)
+    .map((a) => ({ date: a.date, kind: a.kind, label: a.segment ? `${a.title} (${a.segment})` : a.title }));
 }
 
 function followUp(cadence: Cadence, periods: PeriodDocument[], index: number): PeriodView['followUp'] {

@@ -76,7 +76,7 @@ export function segmentView(cadence: Cadence, period: string, dimension: Dimensi
       measuredChart(doc, ['resolution_rate'], trendId, `Resolution rate of the largest ${label} values over time`, () =>
         renderMultiLine(
           values.map((r) => ({ key: r.label, points: kpiSeries(periods, 'resolution_rate', { last: TREND_PERIODS, index, segment: { dimension, value: r.value! } }) })),
-          { title: `Resolution rate of the largest ${label} values`, unit: 'rate', annotations: chartAnnotations(), id: `${trendId}-svg` },
+          { title: `Resolution rate of the largest ${label} values`, unit: 'rate', annotations: chartAnnotations(dimension), id: `${trendId}-svg` },
         ),
       ),
     ],

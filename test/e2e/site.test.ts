@@ -146,6 +146,13 @@ describe('reviews, annotations and the action loop', () => {
     expect(page('month/2026-03')).toMatch(/<svg[^>]*id="chart-trend-resolution_rate-svg"[\s\S]*?Fixture model switch[\s\S]*?<\/svg>/);
   });
 
+  it('draws a segment-scoped annotation on charts by its dimension, not on charts by another', () => {
+    const trend = (dimension: string) => new RegExp(`<svg[^>]*id="chart-${dimension}-resolution-trend-svg"[\\s\\S]*?</svg>`).exec(page(`month/2026-03/segments/${dimension}`))![0];
+    expect(trend('intent')).toContain('Fixture routing change (intent: billing)');
+    expect(trend('channel')).not.toContain('Fixture routing change');
+    expect(trend('channel')).toContain('Fixture model switch');
+  });
+
   it('fails the build on a bad review, naming the file and the key, and leaves the site untouched', async () => {
     const before = treeHash(fixture.site);
     const content = path.join(fixture.dir, 'bad-content');
