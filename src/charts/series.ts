@@ -10,7 +10,9 @@
  *   - a partial (still filling) period is a hollow dot reached by a dashed segment, and is named in the
  *     tooltip and the text alternative.
  *   - annotations within the x range are dashed vertical rules with a short label above the plot area; the
- *     full label and kind are in the rule's tooltip and in the text alternative.
+ *     full label and kind are in the rule's tooltip and in the text alternative. When the labels cannot all
+ *     fit without overlapping (a quarter's or a year's worth of changes), each rule is numbered instead and
+ *     a legend under the chart lists the numbers with their dates and labels.
  */
 import * as Plot from '@observablehq/plot';
 import { formatValue, tickFormatter, unitAxisLabel, type Direction, type Unit } from '../format/index.ts';
@@ -251,23 +253,18 @@ export function renderPeriodChart(series: SeriesSpec[], options: PeriodChartOpti
     xDomain = [new Date(xDomain[0].getTime() - 15 * day), new Date(xDomain[1].getTime() + 15 * day)];
   }
 
-  // Annotation labels: rows above the plot area, greedy, estimated in px with the same linear map Plot uses.
+  // Annotation labels: rows above the plot area, greedy, estimated in px with the same linear map Plot uses;
+  // numbers and a legend below the chart when the labels themselves do not fit.
   const x0 = marginLeft + inset;
   const x1 = width - marginRight - inset;
   const px = (d: Date) => x0 + ((d.getTime() - xDomain[0].getTime()) / (xDomain[1].getTime() - xDomain[0].getTime())) * (x1 - x0);
-  const rowsRight: number[] = [];
-  const placed = inRange.map(({ annotation, date }) => {
-    const text = truncate(annotation.label, 28);
-    const w = estimateTextWidth(text, 9);
-    const x = px(date);
-    const anchorEnd = x + 3 + w > width - 4;
-    const left = anchorEnd ? x - 3 - w : x + 3;
-    let row = rowsRight.findIndex((right) => right + 6 <= left);
-    if (row === -1) row = rowsRight.length < MAX_ANNOTATION_ROWS ? rowsRight.length : rowsRight.length - 1;
-    rowsRight[row] = Math.max(rowsRight[row] ?? -Infinity, left + w);
-    return { annotation, date, text, row, anchorEnd };
-  });
-  const annotationRows = rowsRight.length;
+  const labelled = placeAnnotationLabels(inRange, (a) => truncate(a.label, 28), px, width);
+  const numbered = labelled.fits ? null : placeAnnotationLabels(inRange, (_, i) => String(i + 1), px, width);
+  const { placed, rows: annotationRows } = numbered ?? labelled;
+  const legendLines = numbered
+    ? wrapLegend(inRange.map(({ annotation, date }, i) => `${i + 1} ${isoDate(date)} ${truncate(annotation.label, 48)}`), width - 8)
+    : [];
+  const legendHeight = legendLines.length * ANNOTATION_ROW;
 
   // Rows for Plot.
   const rows: Row[] = [];
@@ -294,7 +291,7 @@ export function renderPeriodChart(series: SeriesSpec[], options: PeriodChartOpti
   const yLabel = options.yLabel ?? unitAxisLabel(unit, maxAbs);
   const desc = describe(series, options, inRange);
 
-  const frame: ChartFrame = { ...frameBase, description: desc, legend };
+  const frame: ChartFrame = { ...frameBase, height: height + legendHeight, description: desc, legend };
   return renderChart(
     frame,
     (header) => {
@@ -333,7 +330,7 @@ export function renderPeriodChart(series: SeriesSpec[], options: PeriodChartOpti
       return {
         marginTop: header.height + annotationRows * ANNOTATION_ROW + 20,
         marginRight,
-        marginBottom: 38,
+        marginBottom: 38 + legendHeight,
         marginLeft,
         style: { overflow: 'visible' },
         x: { type: 'utc', domain: xDomain, inset, ticks, tickFormat: (d: Date) => labelOf.get(d.getTime()) ?? isoDate(d), label: options.xLabel ?? 'Period', labelAnchor: 'center', labelOffset: 32 },
@@ -347,6 +344,7 @@ export function renderPeriodChart(series: SeriesSpec[], options: PeriodChartOpti
       label.appendChild(d.el('text', { x: 3, y: plotTop(d) - 8 }, `↑ ${yLabel}`));
       svg.appendChild(label);
       if (placed.length) drawAnnotations(svg, d, placed, annotationRows);
+      if (legendLines.length) drawAnnotationLegend(svg, d, legendLines, height + legendHeight);
       if (layout.directLabels) drawDirectLabels(svg, d, series, unit);
     },
   );
@@ -378,12 +376,57 @@ function plotBottom(d: Decorator): number {
   return range ? Math.max(range[0], range[1]) : 0;
 }
 
-function drawAnnotations(
-  svg: SVGElement,
-  d: Decorator,
-  placed: { annotation: Annotation; date: Date; text: string; row: number; anchorEnd: boolean }[],
-  rows: number,
-): void {
+type PlacedAnnotation = { annotation: Annotation; date: Date; text: string; row: number; anchorEnd: boolean };
+
+/**
+ * Places each annotation's text in the first of up to MAX_ANNOTATION_ROWS rows where it does not overlap the
+ * texts before it; `fits` is false when some text found no such row (it then shares the last one).
+ */
+function placeAnnotationLabels(
+  inRange: { annotation: Annotation; date: Date }[],
+  textOf: (annotation: Annotation, index: number) => string,
+  px: (d: Date) => number,
+  width: number,
+): { placed: PlacedAnnotation[]; rows: number; fits: boolean } {
+  const rowsRight: number[] = [];
+  let fits = true;
+  const placed = inRange.map(({ annotation, date }, i) => {
+    const text = textOf(annotation, i);
+    const w = estimateTextWidth(text, 9);
+    const x = px(date);
+    const anchorEnd = x + 3 + w > width - 4;
+    const left = anchorEnd ? x - 3 - w : x + 3;
+    let row = rowsRight.findIndex((right) => right + 6 <= left);
+    if (row === -1 && rowsRight.length < MAX_ANNOTATION_ROWS) row = rowsRight.length;
+    if (row === -1) {
+      fits = false;
+      row = rowsRight.length - 1;
+    }
+    rowsRight[row] = Math.max(rowsRight[row] ?? -Infinity, left + w);
+    return { annotation, date, text, row, anchorEnd };
+  });
+  return { placed, rows: rowsRight.length, fits };
+}
+
+/** The legend's entries, as many to a line as fit in `width` (estimated like every label here). */
+function wrapLegend(entries: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const entry of entries) {
+    const last = lines.at(-1);
+    if (last !== undefined && estimateTextWidth(`${last} · ${entry}`, 9) <= width) lines[lines.length - 1] = `${last} · ${entry}`;
+    else lines.push(entry);
+  }
+  return lines;
+}
+
+/** The numbered annotations' legend, under the x axis label. */
+function drawAnnotationLegend(svg: SVGElement, d: Decorator, lines: string[], height: number): void {
+  const g = d.el('g', { class: 'kpi-chart-annotation-legend', 'aria-label': 'annotations legend', 'font-size': 9, fill: 'currentColor', 'text-anchor': 'start' });
+  lines.forEach((line, i) => g.appendChild(d.el('text', { x: 4, y: height - (lines.length - i) * ANNOTATION_ROW + 8 }, line)));
+  svg.appendChild(g);
+}
+
+function drawAnnotations(svg: SVGElement, d: Decorator, placed: PlacedAnnotation[], rows: number): void {
   const x = d.scale('x');
   if (!x?.apply) return;
   const top = plotTop(d);

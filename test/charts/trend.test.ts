@@ -86,6 +86,22 @@ describe('renderTrend', () => {
     expect(ys[0]).not.toBe(ys[1]);
   });
 
+  it('numbers the annotations and lists them under the chart when their labels cannot all fit', () => {
+    const many = ['02-03', '02-10', '02-14', '02-20', '03-01', '03-05', '03-12', '03-20'].map((day, i) => ({ date: `2026-${day}`, label: `Change number ${i + 1} shipped to production`, kind: 'release' }));
+    const out = renderTrend(RESOLUTION, { ...options, annotations: many });
+    const svg = parseSvg(out);
+    expect([...svg.querySelectorAll('.kpi-chart-annotation text')].map((t) => t.textContent)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    const legend = [...svg.querySelectorAll('.kpi-chart-annotation-legend text')].map((t) => t.textContent).join(' · ');
+    for (const [i, a] of many.entries()) expect(legend).toContain(`${i + 1} ${a.date} ${a.label}`);
+    // The legend makes the chart taller instead of squeezing the plot.
+    expect(Number(svg.getAttribute('height'))).toBeGreaterThan(Number(parseSvg(renderTrend(RESOLUTION, options)).getAttribute('height')));
+    // A few annotations keep their labels.
+    expect([...parseSvg(renderTrend(RESOLUTION, { ...options, annotations: many.slice(0, 2) })).querySelectorAll('.kpi-chart-annotation text')].map((t) => t.textContent)).toEqual([
+      'Change number 1 shipped to…',
+      'Change number 2 shipped to…',
+    ]);
+  });
+
   it('gives an explicit no-data chart for an empty or all-null series', () => {
     for (const points of [[], monthly([null, null, null])]) {
       const out = renderTrend(points, options);
