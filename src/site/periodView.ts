@@ -1,5 +1,5 @@
 import { renderBars, renderMultiLine, renderSparkline, renderTrend, segmentColor, type Annotation, type TrendPoint } from '../charts/index.ts';
-import { changeTone, type Tone } from '../format/index.ts';
+import { changeTone, formatValue, type Tone } from '../format/index.ts';
 import {
   flagRules,
   goalRate,
@@ -235,10 +235,27 @@ function quarterlyCharts(periods: PeriodDocument[], index: number, annotations: 
         renderTrend(trend(periods, index, k), { title: `${def.label} across quarters`, unit: def.unit, annotations, goodDirection: def.good, id: svgId(id) }),
       );
     }),
-    measuredChart(doc, valueKpis, 'chart-cost-vs-value', 'Cost against value', () =>
-      renderMultiLine(value, { title: 'Cost against deflection value', unit: 'usd', annotations, id: svgId('chart-cost-vs-value') }),
+    measuredChart(
+      doc,
+      valueKpis,
+      'chart-cost-vs-value',
+      'Cost against value',
+      () => renderMultiLine(value, { title: 'Cost against deflection value', unit: 'usd', annotations, id: svgId('chart-cost-vs-value') }),
+      costAgainstValue(doc),
     ),
   ];
+}
+
+/**
+ * The period's cost and value in words: on one axis, a cost hundreds of times smaller than the value it
+ * deflects is drawn flat at zero, which reads as "no cost".
+ */
+function costAgainstValue(doc: PeriodDocument): string | undefined {
+  const cost = doc.kpis.total_cost_usd;
+  const value = doc.kpis.deflection_value_usd;
+  if (cost === null || value === null) return undefined;
+  const ratio = cost <= 0 ? '' : value >= cost ? `, ${formatValue(value / cost, 'count')} times the cost` : ', less than the cost';
+  return `${doc.period}: total cost ${formatValue(cost, 'usd')}, human deflection value ${formatValue(value, 'usd')}${ratio}.`;
 }
 
 /** The KPIs and dimensions the "where is it underperforming" highlight looks at. */

@@ -146,6 +146,11 @@ describe('reviews, annotations and the action loop', () => {
     expect(page('month/2026-03')).toMatch(/<svg[^>]*id="chart-trend-resolution_rate-svg"[\s\S]*?Fixture model switch[\s\S]*?<\/svg>/);
   });
 
+  it("puts the quarter's cost and value in words under the chart that draws them on one axis", () => {
+    const figure = /<figure class="chart" id="chart-cost-vs-value">[\s\S]*?<\/figure>/.exec(page('quarter/2026-Q1'))![0];
+    expect(figure).toMatch(/<figcaption>2026-Q1: total cost \$[\d,.]+, human deflection value \$[\d,.]+, [\d,]+ times the cost\.<\/figcaption>/);
+  });
+
   it('draws a segment-scoped annotation on charts by its dimension, not on charts by another', () => {
     const trend = (dimension: string) => new RegExp(`<svg[^>]*id="chart-${dimension}-resolution-trend-svg"[\\s\\S]*?</svg>`).exec(page(`month/2026-03/segments/${dimension}`))![0];
     expect(trend('intent')).toContain('Fixture routing change (intent: billing)');
