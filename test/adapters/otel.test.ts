@@ -159,11 +159,12 @@ describe('OpenTelemetry mapping rules', () => {
     ];
     const index = buildIndex(spans, options);
     expect([A, B, C].map((t) => index.conversationOf(t))).toEqual(['conv-1', 's-2', C]);
-    expect(index.inherited(A)).toEqual({ user_id: 'u-1' });
+    expect(index.context(A, '1000000000000001').inherited).toEqual({ user_id: 'u-1' });
     // The conversation's earliest mapped span: start first, then span id.
-    expect(index.isFirst(A, '1000000000000001')).toBe(true);
-    expect(index.isFirst(A, '1000000000000002')).toBe(false);
-    expect(index.isFirst(B, '2000000000000001')).toBe(true);
+    expect(index.context(A, '1000000000000001').first).toBe(true);
+    expect(index.context(A, '1000000000000002').first).toBe(false);
+    expect(index.context(B, '2000000000000001').first).toBe(true);
+    expect(index.context(B, undefined).first).toBe(false);
   });
 
   it('reads OTLP ids as hex, and base64 ids as older exporters wrote them', () => {

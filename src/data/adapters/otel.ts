@@ -422,8 +422,6 @@ class TraceInfo {
 
 export interface OtelIndex {
   conversationOf(traceId: string): string;
-  inherited(traceId: string): Record<string, string>;
-  isFirst(traceId: string, spanId: string): boolean;
   /** A span's context, looking its trace up once (what the second pass asks for every span). */
   context(traceId: string, spanId: string | undefined): SpanContext;
 }
@@ -544,18 +542,13 @@ class Indexer {
       // The second pass needs only what a trace's spans share.
       if (info.conv === undefined && info.values === undefined) traces.delete(traceId);
     }
-    const isFirstOf = (conversation: string, traceId: string, spanId: string) => {
-      const best = firsts.get(conversation);
-      return best !== undefined && best.traceId === traceId && best.spanId === spanId;
-    };
     return {
       conversationOf,
-      inherited: (traceId) => traces.get(traceId)?.values ?? {},
-      isFirst: (traceId, spanId) => isFirstOf(conversationOf(traceId), traceId, spanId),
       context: (traceId, spanId) => {
         const info = traces.get(traceId);
         const conversationId = info?.conv ?? traceId;
-        return { conversationId, first: !!spanId && isFirstOf(conversationId, traceId, spanId), inherited: info?.values ?? {} };
+        const best = firsts.get(conversationId);
+        return { conversationId, first: best !== undefined && best.traceId === traceId && best.spanId === spanId, inherited: info?.values ?? {} };
       },
     };
   }
