@@ -2,10 +2,9 @@ import { renderMultiLine, renderTrend } from '../charts/index.ts';
 import { kpiSeries, segmentRows, type SegmentRow } from '../insights/index.ts';
 import type { Cadence } from '../kpi/periods.ts';
 import { kpiById, type Dimension, type KpiId } from '../kpi/registry.ts';
-import { annotationsWithin } from '../content/annotations.ts';
 import type { AnnotationEntry } from '../content/schema.ts';
-import { findPeriod, siteData } from './data.ts';
-import { chartAnnotations, figureView, measuredChart, TREND_PERIODS, type ChartView, type FigureView } from './periodView.ts';
+import { findPeriod } from './data.ts';
+import { changesShipped, chartAnnotations, figureView, measuredChart, TREND_PERIODS, type ChartView, type FigureView } from './periodView.ts';
 
 /**
  * What the review's MDX components show, from the same figures, formatter and charts as the rest of the page.
@@ -49,8 +48,7 @@ export function kpiChart(context: ReviewContext, id: string, by: Dimension | und
 /** `<Annotations />`: the changes annotated within the period, optionally of one kind. */
 export function periodAnnotations(context: ReviewContext, kind?: string): (AnnotationEntry & { id: string })[] {
   const { doc } = findPeriod(context.cadence, context.period);
-  const { annotations, results } = siteData();
-  return annotationsWithin(annotations, Date.parse(doc.start), Date.parse(doc.end), results.timezone).filter((a) => !kind || a.kind === kind);
+  return changesShipped(doc).filter((a) => !kind || a.kind === kind);
 }
 
 /** `<SegmentTable dim kpi>`: the KPI in every segment value (long tail grouped), with volume and change. */

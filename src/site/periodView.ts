@@ -270,6 +270,12 @@ function underperforming(doc: PeriodDocument): PeriodView['underperforming'] {
   );
 }
 
+/** The annotated changes dated within the period (its "Changes shipped", and a review's `<Annotations />`). */
+export function changesShipped(doc: PeriodDocument): (AnnotationEntry & { id: string })[] {
+  const { annotations, results } = siteData();
+  return annotationsWithin(annotations, Date.parse(doc.start), Date.parse(doc.end), results.timezone);
+}
+
 /**
  * The annotations as the charts draw them (a segment scope is part of its label). Charts broken down by a
  * dimension take only the annotations of the whole bot and those scoped to that dimension: a change to the
@@ -293,7 +299,6 @@ function followUp(cadence: Cadence, periods: PeriodDocument[], index: number): P
 export function periodView(cadence: Cadence, period: string): PeriodView {
   const { doc, index, periods } = findPeriod(cadence, period);
   const annotations = chartAnnotations();
-  const { annotations: entries, results } = siteData();
   const path = periodPath(cadence, period);
   const executive = EXECUTIVE_KPIS.map((k) => figureView(periods, index, kpiById(k)!, 'exec'));
   const { goals: goalConfig, headlineGoal: headline_goal } = siteData();
@@ -309,7 +314,7 @@ export function periodView(cadence: Cadence, period: string): PeriodView {
     path,
     review: reviewOf(cadence, period) ?? null,
     followUp: followUp(cadence, periods, index),
-    changesShipped: annotationsWithin(entries, Date.parse(doc.start), Date.parse(doc.end), results.timezone),
+    changesShipped: changesShipped(doc),
     cadence,
     doc,
     nav: periodNavigation(cadence, index),
