@@ -285,26 +285,32 @@ async function placeInMonths(db: Db, rows: string, timezone: string): Promise<vo
 
 type MonthSummary = Omit<MonthEntry, 'hash' | 'inputs'>;
 
-/** The span of one month's events file (as monthSummaries computes it for the months a run writes). */
-async function fileSpan(db: Db, file: string): Promise<MonthEntry['span']> {
-  const [span] = await db.all<MonthEntry['span']>(`
-    WITH e AS (SELECT * FROM read_parquet(${sqlString(file)})),
-    starts AS (SELECT min(ts) AS t FROM e WHERE type <> 'health_check' GROUP BY conversation_id UNION ALL SELECT ts FROM e WHERE type = 'health_check')
-    SELECT (SELECT min(ts) FROM e) AS first_ts, (SELECT max(ts) FROM e) AS last_ts, min(t) AS first_start, max(t) AS last_start FROM starts`);
-  return span;
+/**
+ * Per month of `rows` (which have a `month` column): its first and last event, and its first and last start (a
+ * conversation's first event, or a health check), from one pass over its conversations and health checks.
+ */
+function monthSpansSql(rows: string): string {
+  return `
+    WITH units AS (
+      SELECT month, min(ts) AS start, max(ts) AS last FROM ${rows} WHERE type <> 'health_check' GROUP BY month, conversation_id
+      UNION ALL SELECT month, ts, ts FROM ${rows} WHERE type = 'health_check')
+    SELECT month, min(start) AS first_ts, max(last) AS last_ts, min(start) AS first_start, max(start) AS last_start FROM units GROUP BY month`;
 }
 
-/** Counts, event types and time span of every month in `events`, in three grouped passes. */
+/** The span of one month's events file (as monthSummaries computes it for the months a run writes). */
+async function fileSpan(db: Db, file: string): Promise<MonthEntry['span']> {
+  const [{ first_ts, last_ts, first_start, last_start }] = await db.all<MonthEntry['span']>(monthSpansSql(`(SELECT *, '' AS month FROM read_parquet(${sqlString(file)}))`));
+  return { first_ts, last_ts, first_start, last_start };
+}
+
+/** Counts, event types and time span of every month in `events`. */
 async function monthSummaries(db: Db): Promise<Map<string, MonthSummary>> {
   const rows = await db.all<{ month: string; events: number; conversations: number; health_checks: number; first_ts: number; last_ts: number; first_start: number; last_start: number }>(`
-    WITH starts AS (
-      SELECT month, min(ts) AS t FROM events WHERE type <> 'health_check' GROUP BY month, conversation_id
-      UNION ALL SELECT month, ts FROM events WHERE type = 'health_check')
-    SELECT e.*, s.first_start, s.last_start FROM (
+    SELECT e.*, s.first_ts, s.last_ts, s.first_start, s.last_start FROM (
       SELECT month, count(*)::INTEGER AS events, count(DISTINCT conversation_id)::INTEGER AS conversations,
-             count(*) FILTER (WHERE type = 'health_check')::INTEGER AS health_checks, min(ts) AS first_ts, max(ts) AS last_ts
+             count(*) FILTER (WHERE type = 'health_check')::INTEGER AS health_checks
       FROM events GROUP BY month) e
-    JOIN (SELECT month, min(t) AS first_start, max(t) AS last_start FROM starts GROUP BY month) s USING (month)`);
+    JOIN (${monthSpansSql('events')}) s USING (month)`);
   const types = await db.all<{ month: string; type: string; n: number }>(`SELECT month, type, count(*)::INTEGER AS n FROM events GROUP BY month, type ORDER BY month, type`);
   return new Map(
     rows.map(({ month, first_ts, last_ts, first_start, last_start, ...counts }) => [
