@@ -107,24 +107,20 @@ export interface UnderperformingSegment {
   gap: number;
   /** |gap| × conversations: for a rate, how many conversations more than at the period's rate went the bad way. */
   impact: number;
-  /** The selection rule in words. */
-  rule: string;
+  /**
+   * The selection rule in words, in two parts: how much worse than the whole period the KPI must be, and which
+   * segment values are large enough to count (the same for every KPI, so a list can state it once).
+   */
+  rule: { margin: string; volume: string };
 }
 
-/** The selection rule of `underperformingSegments` in words, for the KPI. */
-export function underperformingRule(kpi: SegmentKpiId, thresholds: UnderperformingThresholds = UNDERPERFORMING_THRESHOLDS): string {
-  return `${underperformingMargin(kpi, thresholds)}, ${underperformingVolume(thresholds)}`;
-}
-
-/** The first part of the rule: how much worse than the whole period the KPI must be. */
-export function underperformingMargin(kpi: SegmentKpiId, thresholds: UnderperformingThresholds = UNDERPERFORMING_THRESHOLDS): string {
+function underperformingMargin(kpi: SegmentKpiId, thresholds: UnderperformingThresholds): string {
   const worse = worseDirection(kpi);
   const margin = changesInPoints(kpi) ? thresholds.rateMargin : thresholds.relativeMargin;
   return `${labelOf(kpi)} ${amountInWords(kpi, margin)} or more ${worse === 'up' ? 'above' : 'below'} the whole period's`;
 }
 
-/** The second part of the rule, the same for every KPI: which segment values are large enough to count. */
-export function underperformingVolume(thresholds: UnderperformingThresholds = UNDERPERFORMING_THRESHOLDS): string {
+function underperformingVolume(thresholds: UnderperformingThresholds): string {
   return `in segments with at least ${percentInWords(thresholds.minShare)} of the conversations and ${thresholds.minConversations} conversations`;
 }
 
@@ -145,7 +141,7 @@ export function underperformingSegments(
   const overall = doc.kpis[kpi];
   if (worse === null || isAdditive(kpi) || overall === null) return [];
   const margin = changesInPoints(kpi) ? thresholds.rateMargin : thresholds.relativeMargin;
-  const rule = underperformingRule(kpi, thresholds);
+  const rule = { margin: underperformingMargin(kpi, thresholds), volume: underperformingVolume(thresholds) };
   const found: UnderperformingSegment[] = [];
   for (const { value, conversations, share } of shareOf(doc, dimension)) {
     const current = segmentFiguresOf(doc, dimension, value)[kpi];

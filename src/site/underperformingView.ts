@@ -1,5 +1,5 @@
 import { formatValue } from '../format/index.ts';
-import { underperformingMargin, underperformingVolume, type UnderperformingSegment } from '../insights/index.ts';
+import type { UnderperformingSegment } from '../insights/index.ts';
 import { kpiById, type Dimension, type KpiId } from '../kpi/registry.ts';
 
 type SegmentKpi = Exclude<KpiId, 'availability'>;
@@ -35,6 +35,6 @@ export function underperformingView(found: UnderperformingFinding[]): Underperfo
     const def = kpiById(f.kpi)!;
     group.findings.push(`${def.label} ${formatValue(f.current, def.unit)} against ${formatValue(f.overall, def.unit)} overall`);
   }
-  const margins = [...new Set(found.map((f) => underperformingMargin(f.kpi)))];
-  return { groups: [...groups.values()], rule: margins.length ? `${margins.join('; ')}; ${underperformingVolume()}` : '' };
+  const parts = [...new Set([...found.map((f) => f.rule.margin), ...found.map((f) => f.rule.volume)])];
+  return { groups: [...groups.values()], rule: parts.join('; ') };
 }

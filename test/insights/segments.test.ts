@@ -84,7 +84,7 @@ describe('underperformingSegments', () => {
     expect(found[0].gap).toBeCloseTo(0.06, 12);
     expect(found[0].impact).toBeCloseTo(18, 9);
     expect(found[1].impact).toBeCloseTo(10, 9);
-    expect(found[0].rule).toBe('Escalation rate 5 points or more above the whole period\'s, in segments with at least 5% of the conversations and 30 conversations');
+    expect(`${found[0].rule.margin}, ${found[0].rule.volume}`).toBe('Escalation rate 5 points or more above the whole period\'s, in segments with at least 5% of the conversations and 30 conversations');
   });
 
   it('reads "worse" from the registry: lower for resolution, higher for latency (relative margin)', () => {
@@ -99,7 +99,7 @@ describe('underperformingSegments', () => {
     });
     expect(underperformingSegments(mixed, 'intent', 'resolution_rate').map((s) => s.value)).toEqual(['low']);
     expect(underperformingSegments(mixed, 'intent', 'latency_p90_ms').map((s) => [s.value, s.gap])).toEqual([['high', 0.2]]);
-    expect(underperformingSegments(mixed, 'intent', 'latency_p90_ms')[0].rule).toMatch(/^Latency p90 20% or more above the whole period's/);
+    expect(underperformingSegments(mixed, 'intent', 'latency_p90_ms')[0].rule.margin).toMatch(/^Latency p90 20% or more above the whole period's/);
   });
 
   it('is empty for neutral and additive KPIs and when the period figure is null', () => {
