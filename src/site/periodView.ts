@@ -264,9 +264,8 @@ const HIGHLIGHT_DIMENSIONS: Dimension[] = ['intent', 'channel', 'language', 'mod
 
 function underperforming(doc: PeriodDocument): PeriodView['underperforming'] {
   return underperformingView(
-    HIGHLIGHT_DIMENSIONS.flatMap((dimension) => HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, dimension, kpi }))))
-      .sort((a, b) => b.impact - a.impact)
-      .slice(0, 6),
+    HIGHLIGHT_DIMENSIONS.flatMap((dimension) => HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, dimension, kpi })))),
+    6,
   );
 }
 

@@ -55,9 +55,8 @@ export function segmentView(cadence: Cadence, period: string, dimension: Dimensi
     kpis: SEGMENT_KPIS,
     overview: OVERVIEW_KPIS,
     underperforming: underperformingView(
-      HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, kpi })))
-        .sort((a, b) => b.impact - a.impact)
-        .slice(0, MAX_HIGHLIGHTS),
+      HIGHLIGHT_KPIS.flatMap((kpi) => underperformingSegments(doc, dimension, kpi).map((u) => ({ ...u, kpi }))),
+      MAX_HIGHLIGHTS,
     ),
     charts: [
       {

@@ -23,10 +23,12 @@ export interface UnderperformingView {
 }
 
 /**
- * The "where is it underperforming" list as readers get it: one item per segment value (in the order of its
- * worst finding), naming each KPI found worse there, and the rules stated once below instead of on every line.
+ * The "where is it underperforming" list as readers get it: the `limit` findings of most impact, one item per
+ * segment value (in the order of its worst finding) naming each KPI found worse there, and the rules stated
+ * once below instead of on every line.
  */
-export function underperformingView(found: UnderperformingFinding[]): UnderperformingView {
+export function underperformingView(findings: UnderperformingFinding[], limit: number): UnderperformingView {
+  const found = findings.toSorted((a, b) => b.impact - a.impact).slice(0, limit);
   const groups = new Map<string, UnderperformingGroup>();
   for (const f of found) {
     const key = `${f.dimension ?? ''}\0${f.value}`;

@@ -15,11 +15,10 @@ describe('underperformingView', () => {
     },
   });
   const found = (['resolution_rate', 'fallback_rate', 'latency_p90_ms'] as const)
-    .flatMap((kpi) => underperformingSegments(d, 'intent', kpi).map((u) => ({ ...u, kpi, dimension: 'intent' as const })))
-    .sort((a, b) => b.impact - a.impact);
+    .flatMap((kpi) => underperformingSegments(d, 'intent', kpi).map((u) => ({ ...u, kpi, dimension: 'intent' as const })));
 
   it('lists each segment value once, with every KPI worse there, worst first, and the rule once', () => {
-    const view = underperformingView(found);
+    const view = underperformingView(found, 10);
     expect(view.groups).toEqual([
       { dimension: 'intent', value: 'refunds', conversations: 300, findings: ['Latency p90 1,500 ms against 1,000 ms overall', 'Resolution rate 60.0% against 70.0% overall'] },
       { dimension: 'intent', value: 'billing', conversations: 400, findings: ['Resolution rate 50.0% against 70.0% overall', 'Fallback rate 25.0% against 10.0% overall'] },
@@ -30,7 +29,13 @@ describe('underperformingView', () => {
     );
   });
 
+  it('keeps the findings of most impact', () => {
+    expect(underperformingView(found, 1).groups).toEqual([
+      { dimension: 'intent', value: 'refunds', conversations: 300, findings: ['Latency p90 1,500 ms against 1,000 ms overall'] },
+    ]);
+  });
+
   it('is empty when nothing underperforms', () => {
-    expect(underperformingView([])).toEqual({ groups: [], rule: '' });
+    expect(underperformingView([], 10)).toEqual({ groups: [], rule: '' });
   });
 });
