@@ -59,6 +59,10 @@ export async function ingestNdjsonInSql(
   const gzip = isGzipFile(input.path);
   // The lines are read into a table first: its scan is parallel, a row_number() over the reader's is not.
   const lines = `ndjson_lines_${src}`;
+  const giveUp = async () => {
+    await db.run(`DELETE FROM staged WHERE src = ${src}`);
+    return undefined;
+  };
   try {
     await db.run(`CREATE TEMP TABLE ${lines} AS ${ndjsonLinesSql(input.path, gzip)}`);
     const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${lines}`);
@@ -68,15 +72,10 @@ export async function ingestNdjsonInSql(
       await db.run(`INSERT INTO staged SELECT ${seqOf(src, 0)} + ord, ${src}, ord, ${CANONICAL_COLUMNS}, accepted, unknown FROM (${checkedLinesSql(lines, range)})`);
     }
   } catch {
-    await db.run(`DELETE FROM staged WHERE src = ${src}`);
-    return undefined;
+    return await giveUp();
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${lines}`);
   }
-  const giveUp = async () => {
-    await db.run(`DELETE FROM staged WHERE src = ${src}`);
-    return undefined;
-  };
   const [{ read, leftCount }] = await db.all<{ read: number; leftCount: number }>(
     `SELECT count(*) AS read, count(*) FILTER (WHERE NOT accepted) AS leftCount FROM staged WHERE src = ${src}`,
   );
