@@ -9,6 +9,7 @@ import type { InputFile } from './inputs.ts';
 import { readFailure } from './readers/source.ts';
 import { readerFor, type SourceRecord } from './readers/index.ts';
 import { validateEvent, type CanonicalEvent } from './schema.ts';
+import { ingestOtelInParallel, loadOtelStaging, type OtelStaging } from './otelIngest.ts';
 import { ingestNdjsonInSql, loadStagingFiles } from './sqlIngest.ts';
 
 export interface QuarantineEntry {
@@ -70,11 +71,16 @@ export const seqOf = (src: number, ordinal: number): number => src * SEQ_STRIDE 
  * and the canonical fields, `ts` in epoch ms.
  */
 export function stagingLine(src: number, ordinal: number, event: CanonicalEvent): string {
+  return eventLine(`"seq":${seqOf(src, ordinal)},"src":${src},"pos":${ordinal}`, event);
+}
+
+/** A valid event as one JSON line, its bookkeeping members (`"name":value,…`) first. */
+export function eventLine(bookkeeping: string, event: CanonicalEvent): string {
   let fields = JSON.stringify(event);
   // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
   // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
   if (fields.includes('\\u')) fields = JSON.stringify(event, wellFormed);
-  return `{"seq":${seqOf(src, ordinal)},"src":${src},"pos":${ordinal},${fields.slice(1)}`;
+  return `{${bookkeeping},${fields.slice(1)}`;
 }
 
 /**
@@ -123,7 +129,7 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
     for await (const record of reader.records()) {
       stat.read++;
       if ((stat.read & 0xffff) === 0) onRows(stat.read);
-      const wait = sink.add(record, stat.read);
+      const wait = sink.add(record, record.ordinal ?? stat.read);
       if (wait) await wait;
     }
   } catch (error) {
@@ -172,7 +178,9 @@ export async function ingest(inputs: { input: InputFile; sha256: string }[], wor
   }));
   const outcomes: FileOutcome[] = new Array(jobs.length);
   const inSql = jobs.filter((job) => job.input.format === 'ndjson');
-  const inJs = jobs.filter((job) => job.input.format !== 'ndjson');
+  const inOtel = jobs.filter((job) => job.input.format === 'otel');
+  const inJs = jobs.filter((job) => job.input.format !== 'ndjson' && job.input.format !== 'otel');
+  const otelStaging: OtelStaging[] = [];
   const workers = Math.min(parallelism, inJs.length);
   let next = 0;
   // After a failure no lane starts another file; the others finish the one they are on, since a DuckDB query
@@ -197,9 +205,20 @@ export async function ingest(inputs: { input: InputFile; sha256: string }[], wor
       progress.rows(outcomes[job.src].stats.read);
     }
   };
-  const settled = await Promise.allSettled([lane(sqlLane), ...Array.from({ length: workers }, () => lane(jsLane))]);
+  // OpenTelemetry files one after the other, each over all cores (otelIngest.ts), or read by otelReader.
+  const otelLane = async () => {
+    for (const job of inOtel) {
+      if (failed) return;
+      progress.fileStarted(job.input, job.src, jobs.length);
+      const parallel = await ingestOtelInParallel(job, workDir, (n) => progress.rows(n), { parallelism });
+      if (parallel) otelStaging.push(parallel.staging);
+      outcomes[job.src] = parallel?.outcome ?? (await ingestFile(job, (n) => progress.rows(n)));
+    }
+  };
+  const settled = await Promise.allSettled([lane(sqlLane), lane(otelLane), ...Array.from({ length: workers }, () => lane(jsLane))]);
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
   for (const outcome of outcomes) for (const warning of outcome.warnings) progress.warn(warning);
+  for (const staging of otelStaging) await loadOtelStaging(db, staging);
   await loadStagingFiles(db, jobs.map((j) => j.stagingFile));
   return { stats: outcomes.map((o) => o.stats), quarantineFiles: jobs.map((j) => j.quarantineFile) };
 }

@@ -379,9 +379,10 @@ async function conflictEntries(inputs: InputFile[], conflicts: Conflict[]): Prom
       for (const [ordinal, { line, text }] of lines) found.set(`${src}:${ordinal}`, quarantineEntry(input.path, { position: line, positionKind: 'line', raw: text }, reason));
       continue;
     }
-    let ordinal = 0;
+    let read = 0;
     for await (const record of readerFor(input).records()) {
-      if (ordinals.has(++ordinal)) found.set(`${src}:${ordinal}`, quarantineEntry(input.path, record, reason));
+      const ordinal = record.ordinal ?? ++read;
+      if (ordinals.has(ordinal)) found.set(`${src}:${ordinal}`, quarantineEntry(input.path, record, reason));
     }
   }
   return conflicts.map((c) => found.get(`${c.src}:${c.pos}`)!);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../src/data/adapters/options.ts';
-import { buildIndex, classifySpan, fromOtlpSpan, hexId, spanEvents, type Span } from '../../src/data/adapters/otel.ts';
+import { classifySpan, fromOtlpSpan, hexId, spanEvents, type Span } from '../../src/data/adapters/otel.ts';
+import { buildIndex } from '../../src/data/adapters/otelIndex.ts';
 import { byId, cleanup, fixture, gzip, HAS_SAMPLES, ofType, read, sample, tmpDir, writeFile } from './helpers.ts';
 
 afterAll(cleanup);
@@ -78,17 +79,18 @@ describe.skipIf(!HAS_SAMPLES)('OpenTelemetry samples', () => {
     const r = await read('otel', sample('otel_genai/promptfoo_production-traces.otlp.json'), config);
     expect(r.reader.sourceStats).toMatchObject({ read: 6, mapped: 6, events: 8, skipped: 0, quarantined: 0 });
     expect(r.events.map((e) => [e.conversation_id, e.type, e.user_id, e.latency_ms])).toEqual([
-      ['otlp_sess_001', 'conversation_started', 'user_enterprise_123', undefined],
+      // A conversation's start comes right after the events of the span that starts it.
       ['otlp_sess_001', 'user_message', 'user_enterprise_123', undefined],
+      ['otlp_sess_001', 'conversation_started', 'user_enterprise_123', undefined],
       ['otlp_sess_001', 'bot_message', 'user_enterprise_123', 2800],
       ['otlp_sess_001', 'user_message', 'user_enterprise_123', undefined],
       ['otlp_sess_001', 'bot_message', 'user_enterprise_123', 2500],
-      ['otlp_sess_002', 'conversation_started', 'user_business_456', undefined],
       ['otlp_sess_002', 'user_message', 'user_business_456', undefined],
+      ['otlp_sess_002', 'conversation_started', 'user_business_456', undefined],
       ['otlp_sess_002', 'bot_message', 'user_business_456', 3200],
     ]);
-    expect(r.events[1]).toMatchObject({ channel: 'web_chat', text: "I can't access my dashboard, it keeps saying invalid credentials" });
-    expect(r.events[6]).toMatchObject({ intent: 'upgrade_inquiry', event_id: 'b2c3d4e5f67890123456789abcdef01:567890124ef01234' });
+    expect(r.events[0]).toMatchObject({ channel: 'web_chat', text: "I can't access my dashboard, it keeps saying invalid credentials" });
+    expect(r.events[5]).toMatchObject({ intent: 'upgrade_inquiry', event_id: 'b2c3d4e5f67890123456789abcdef01:567890124ef01234' });
   });
 });
 
@@ -159,12 +161,19 @@ describe('OpenTelemetry mapping rules', () => {
     ];
     const index = buildIndex(spans, options);
     expect([A, B, C].map((t) => index.conversationOf(t))).toEqual(['conv-1', 's-2', C]);
-    expect(index.context(A, '1000000000000001').inherited).toEqual({ user_id: 'u-1' });
-    // The conversation's earliest mapped span: start first, then span id.
-    expect(index.context(A, '1000000000000001').first).toBe(true);
-    expect(index.context(A, '1000000000000002').first).toBe(false);
-    expect(index.context(B, '2000000000000001').first).toBe(true);
-    expect(index.context(B, undefined).first).toBe(false);
+    // The conversation's earliest mapped span: start first, then span id; only its first copy in the file.
+    expect(index.context(spans[0])).toEqual({ conversationId: 'conv-1', first: true, inherited: { user_id: 'u-1' } });
+    expect(index.context(spans[0]).first).toBe(false);
+    expect(index.context(spans[1]).first).toBe(false);
+    expect(index.context(spans[2]).first).toBe(true);
+    expect(index.context({ ...spans[2], spanId: undefined }).first).toBe(false);
+    expect(index.starts().map((s) => [s.conversationId, s.spanId])).toEqual(
+      expect.arrayContaining([
+        ['conv-1', '1000000000000001'],
+        ['s-2', '2000000000000001'],
+        [C, '3000000000000001'],
+      ]),
+    );
   });
 
   it('reads OTLP ids as hex, and base64 ids as older exporters wrote them', () => {

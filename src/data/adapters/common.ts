@@ -78,14 +78,27 @@ export interface AdapterReader extends RecordReader {
 
 const KNOWN = new Set<string>(FIELD_NAMES);
 
+/** An adapter's event as a SourceRecord's values: missing values dropped, non-canonical names noted in `unknown`. */
+export const candidateValues = (event: CanonicalCandidate, unknown: Set<string>): Record<string, unknown> => withoutMissing(event, KNOWN, unknown);
+
+/** The most events one source record maps to: the events of record `n` are numbered n × EVENT_SLOTS + 0, 1, …. */
+export const EVENT_SLOTS = 8;
+
 /**
  * Turns mapped source records into SourceRecords and counts them. Every source record gets the next ordinal
  * (`row`, 1-based); the events of one record share it, so a conflict found later is reported with its source record.
+ * Each event's own ordinal (SourceRecord.ordinal) is its record's slot: an event's number never depends on how
+ * many events the records before it had, which lets parts of a file be numbered apart (src/data/otelIngest.ts).
  */
 export class Tally {
   readonly stats = emptyStats();
   readonly unknownFields = new Set<string>();
   private ordinal = 0;
+
+  /** The ordinal of the last source record counted. */
+  get position(): number {
+    return this.ordinal;
+  }
 
   /** Records one source record's outcome and returns the SourceRecords it becomes. */
   record(unit: string, raw: unknown, outcome: Outcome): SourceRecord[] {
@@ -100,11 +113,12 @@ export class Tally {
     }
     if ('error' in outcome) {
       s.quarantined++;
-      return [{ position, positionKind: 'row', raw, error: outcome.error }];
+      return [{ position, positionKind: 'row', raw, error: outcome.error, ordinal: position * EVENT_SLOTS }];
     }
+    if (outcome.events.length > EVENT_SLOTS) throw new Error(`a ${unit} mapped to ${outcome.events.length} events, more than EVENT_SLOTS`);
     s.mapped++;
     s.events += outcome.events.length;
-    return outcome.events.map((event) => ({ position, positionKind: 'row', raw, values: withoutMissing(event, KNOWN, this.unknownFields) }));
+    return outcome.events.map((event, i) => ({ position, positionKind: 'row', raw, values: candidateValues(event, this.unknownFields), ordinal: position * EVENT_SLOTS + i }));
   }
 }
 

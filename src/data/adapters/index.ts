@@ -1,7 +1,7 @@
 import type { AdapterReader, SourceFormat } from './common.ts';
 import { copilotStudioReader } from './copilotStudio.ts';
 import { adapterOptions, type AdaptersConfig } from './options.ts';
-import { otelReader } from './otel.ts';
+import { otelReader } from './otelReader.ts';
 import { rasaReader } from './rasa.ts';
 
 export { addStats, describeStats, emptyStats, isSourceFormat, SOURCE_FORMATS, type AdapterReader, type SourceFormat, type SourceStats } from './common.ts';

@@ -198,6 +198,27 @@ function unit(text: string, key: string | undefined, line: number): JsonItem {
   }
 }
 
+/** A line's text, trimmed, when it holds one whole JSON object or array (the line-per-value layout); else undefined. */
+export function wholeValue(line: string): string | undefined {
+  const t = line.trim();
+  const first = t.charCodeAt(0);
+  const last = t.charCodeAt(t.length - 1);
+  return (first === 123 && last === 125) || (first === 91 && last === 93) ? t : undefined;
+}
+
+/** The units of line `number`, whose trimmed text `whole` holds one whole value: the value, or an array's elements. */
+export function lineUnits(whole: string, line: string, number: number): JsonItem[] {
+  let value: unknown;
+  try {
+    value = parseJson(whole);
+  } catch (error) {
+    return [{ error: `not valid JSON (${(error as Error).message})`, line: number, raw: line }];
+  }
+  if (Array.isArray(value)) return value.map((element) => ({ value: element, key: '', line: number }));
+  if (isObject(value)) return [{ value, key: undefined, line: number }];
+  return [{ error: 'not a JSON object', line: number, raw: line }];
+}
+
 /**
  * Yields the units of a JSON export (see the module comment). `descend` names the top-level keys whose array
  * elements are units of a multi-line top-level object; such an object is otherwise one unit.
@@ -207,21 +228,10 @@ export async function* jsonUnits(stream: Readable, descend: ReadonlySet<string> 
   for await (const [line, number] of linesOf(stream)) {
     if (scanner.idle) {
       if (isBlank(line)) continue;
-      const t = line.trim();
-      const first = t.charCodeAt(0);
-      const last = t.charCodeAt(t.length - 1);
       // The line-per-value fast path: a whole value on one line.
-      if ((first === 123 && last === 125) || (first === 91 && last === 93)) {
-        let value: unknown;
-        try {
-          value = parseJson(t);
-        } catch (error) {
-          yield { error: `not valid JSON (${(error as Error).message})`, line: number, raw: line };
-          continue;
-        }
-        if (Array.isArray(value)) for (const element of value) yield { value: element, key: '', line: number };
-        else if (isObject(value)) yield { value, key: undefined, line: number };
-        else yield { error: 'not a JSON object', line: number, raw: line };
+      const whole = wholeValue(line);
+      if (whole !== undefined) {
+        yield* lineUnits(whole, line, number);
         continue;
       }
     }

@@ -1,25 +1,21 @@
-import type { SourceRecord } from '../readers/source.ts';
 import {
   at,
-  exportUnits,
   isObject,
   nanos,
   nanosDiffMs,
   nanosToMs,
   num,
   str,
-  Tally,
-  type AdapterReader,
   type CanonicalCandidate,
   type Outcome,
 } from './common.ts';
-import { isFailure } from './json.ts';
 import type { OtelOptions, OtelTarget } from './options.ts';
 
 /**
  * OpenTelemetry GenAI traces (../shared/samples/README.md): OTLP/JSON as the Collector's file exporter writes it
  * (one request per line, or one pretty-printed document), and the OpenTelemetry Python SDK's own span JSON.
- * `spanEvents` and `evaluationEvent` are the pure mapping; `otelReader` streams a file through them.
+ * `spanEvents`, `evaluationEvent` and `logEvents` are the pure mapping and `itemRecords` applies them to one unit of
+ * a file; otelIndex.ts learns what a file's traces share, otelReader.ts streams a file through both.
  */
 
 export interface SpanEvent {
@@ -260,7 +256,7 @@ export function attribute(span: Pick<Span, 'attributes' | 'resource'>, keys: rea
   return undefined;
 }
 
-const text = (v: unknown): string | undefined =>
+export const text = (v: unknown): string | undefined =>
   typeof v === 'string' ? v || undefined : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 
 /** The canonical string fields an attribute can carry, with the keys the options name for each. */
@@ -272,6 +268,31 @@ export function fieldKeys(options: OtelOptions): [string, readonly string[]][] {
 
 /** `fieldKeys` per options object: `spanEvents` needs them for every span. */
 const fieldKeysOf = new WeakMap<OtelOptions, [string, readonly string[]][]>();
+
+/** The values a span itself carries for the fields of `fieldKeys` (user id, dimensions). */
+export function ownFields(span: Pick<Span, 'attributes' | 'resource'>, options: OtelOptions): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const [field, keys] of fieldKeys(options)) {
+    const v = text(attribute(span, keys));
+    if (v !== undefined) own[field] = v;
+  }
+  return own;
+}
+
+/** A span's own field values, completed with those its trace shares (`SpanContext.inherited`). */
+export function withInherited(own: Record<string, string>, inherited: Record<string, string>, options: OtelOptions): CanonicalCandidate {
+  const fields: CanonicalCandidate = {};
+  for (const [field] of fieldKeys(options)) fields[field] = own[field] ?? inherited[field];
+  return fields;
+}
+
+/** The `conversation_started` event of a conversation whose earliest mapped span is `spanKey` (trace:span). */
+export const conversationStart = (spanKey: string, ts: number, common: CanonicalCandidate): CanonicalCandidate => ({
+  event_id: `${spanKey}:start`,
+  ts,
+  type: 'conversation_started',
+  ...common,
+});
 
 export type Classification = { target: Exclude<OtelTarget, 'skip'>; operation: string } | { skip: string };
 
@@ -288,7 +309,10 @@ export function classifySpan(span: Span, options: OtelOptions): Classification {
 /** What the reader knows about the span's trace and conversation from the whole file. */
 export interface SpanContext {
   conversationId: string;
-  /** True on the earliest mapped span of the conversation: it also yields `conversation_started`. */
+  /**
+   * True on the earliest mapped span of the conversation (by start, then trace and span id; its first copy when
+   * the file holds it more than once): it also yields `conversation_started`.
+   */
   first: boolean;
   /** Field values set elsewhere in the trace (user id, dimensions), used where the span has none of its own. */
   inherited: Record<string, string>;
@@ -303,8 +327,7 @@ export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, l
   if (span.start === undefined) return { error: `${where()}: no start time (startTimeUnixNano)` };
   const id = `${span.traceId}:${span.spanId}`;
   const ts = nanosToMs(span.start);
-  const common: CanonicalCandidate = { conversation_id: ctx.conversationId };
-  for (const [field, keys] of fieldKeys(options)) common[field] = text(attribute(span, keys)) ?? ctx.inherited[field];
+  const common: CanonicalCandidate = { conversation_id: ctx.conversationId, ...withInherited(ownFields(span, options), ctx.inherited, options) };
   const failed = span.status === 'error' || attribute(span, ['error.type']) !== undefined;
   const latency = span.end !== undefined ? nanosDiffMs(span.start, span.end) : undefined;
   const usage = {
@@ -331,9 +354,7 @@ export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, l
       main = { type: 'task', name: name(['gen_ai.agent.name', 'gen_ai.workflow.name']) ?? stripOperation(span.name, kind.operation), success: !failed };
       break;
   }
-  const events: CanonicalCandidate[] = [];
-  if (ctx.first) events.push({ event_id: `${id}:start`, ts, type: 'conversation_started', ...common });
-  events.push({ event_id: id, ts, ...common, ...main });
+  const events: CanonicalCandidate[] = [{ event_id: id, ts, ...common, ...main }];
   if (failed) {
     // The component that failed: the tool, agent or index the event names, else the model's provider or the model.
     const component = (typeof main.name === 'string' ? main.name : undefined) ?? name(['gen_ai.provider.name', 'gen_ai.system']) ?? common.model_version ?? kind.operation;
@@ -346,6 +367,8 @@ export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, l
       error_code: text(attribute(span, ['error.type'])) ?? span.statusMessage,
     });
   }
+  // Last, so that the span's other events are numbered alike whether it starts its conversation or not.
+  if (ctx.first) events.push(conversationStart(id, ts, common));
   return { events };
 }
 
@@ -402,45 +425,8 @@ export function evaluationEvent(
   };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// The reader: two streaming passes. The first learns each trace's conversation (the highest-priority conversation
-// key found on any of its spans, else its trace id), the values its spans share (user id, dimensions) and each
-// conversation's earliest mapped span; the second maps every span with that knowledge. Memory grows with the
-// number of traces, not with the size of the file.
-
-/** What the first pass keeps of a trace: a few fields, with repeated strings shared (memory per trace, not per byte). */
-class TraceInfo {
-  /** The value of the highest-priority conversation key seen on any of the trace's spans, and that key's rank. */
-  conv: string | undefined = undefined;
-  rank = Number.POSITIVE_INFINITY;
-  /** Field values (user id, dimensions) the trace's spans share. */
-  values: Record<string, string> | undefined = undefined;
-  /** The earliest span of the trace that maps to an event. */
-  firstStart: bigint | undefined = undefined;
-  firstSpan: string | undefined = undefined;
-}
-
-export interface OtelIndex {
-  conversationOf(traceId: string): string;
-  /** A span's context, looking its trace up once (what the second pass asks for every span). */
-  context(traceId: string, spanId: string | undefined): SpanContext;
-}
-
-const DESCEND = new Set(['resourceSpans', 'resourceLogs', 'spans']);
-
-/**
- * The items of a file, a unit (usually a line of many spans) at a time: looping over each unit's items
- * synchronously spares an async generator step per span.
- */
-async function* otelUnits(file: string, wanted: Wanted): AsyncGenerator<Iterable<OtelItem>> {
-  for await (const item of exportUnits(file, DESCEND)) {
-    if (isFailure(item)) yield [{ kind: 'unreadable', error: `${at(item.line)}: ${item.error}`, raw: item.raw, line: item.line }];
-    else yield itemsOf(item.value, item.key, item.line, wanted);
-  }
-}
-
 /** The attributes the first pass reads: those that name a trace's conversation, its shared values and the operation. */
-function indexKeys(options: OtelOptions): Set<string> {
+export function indexKeys(options: OtelOptions): Set<string> {
   return new Set([...options.conversation_id_keys, ...options.user_id_keys, ...Object.values(options.dimension_keys).flat(), ...options.operation_keys]);
 }
 
@@ -462,144 +448,17 @@ export function wantedKeys(options: OtelOptions): Set<string> {
   ]);
 }
 
-/** Builds the index from spans in file order (exported for tests; the reader feeds it from the first pass). */
-export function buildIndex(spans: Iterable<Span>, options: OtelOptions): OtelIndex {
-  const indexer = new Indexer(options);
-  for (const span of spans) indexer.add(span);
-  return indexer.finish();
+/** The conversation a log record names itself (the options' conversation keys), if any. */
+export function ownLogConversation(log: LogRecord, options: OtelOptions): string | undefined {
+  return text(attribute({ attributes: log.attributes, resource: log.resource }, options.conversation_id_keys));
 }
 
-class Indexer {
-  private traces = new Map<string, TraceInfo>();
-  private pool = new Map<string, string>();
-  private fields: [string, readonly string[]][];
-  private options: OtelOptions;
-  constructor(options: OtelOptions) {
-    this.options = options;
-    this.fields = fieldKeys(options);
-  }
-
-  private intern(s: string): string {
-    const shared = this.pool.get(s);
-    if (shared !== undefined) return shared;
-    this.pool.set(s, s);
-    return s;
-  }
-
-  private info(traceId: string): TraceInfo {
-    let info = this.traces.get(traceId);
-    if (!info) this.traces.set(traceId, (info = new TraceInfo()));
-    return info;
-  }
-
-  add(span: Span): void {
-    const traceId = span.traceId;
-    if (!traceId) return;
-    // The trace is looked up at most once per span, and only when the span has something to record.
-    let found: TraceInfo | undefined;
-    const trace = () => (found ??= this.info(traceId));
-    const keys = this.options.conversation_id_keys;
-    for (let rank = 0; rank < keys.length; rank++) {
-      const v = text(span.attributes[keys[rank]] ?? span.resource[keys[rank]]);
-      if (v === undefined) continue;
-      const info = trace();
-      if (rank < info.rank) {
-        info.conv = this.intern(v);
-        info.rank = rank;
-      }
-      break;
-    }
-    for (const [field, keys] of this.fields) {
-      const v = text(attribute(span, keys));
-      if (v === undefined) continue;
-      const info = trace();
-      info.values ??= {};
-      info.values[field] ??= this.intern(v);
-    }
-    if (span.spanId && span.start !== undefined && !('skip' in classifySpan(span, this.options))) {
-      const info = trace();
-      if (info.firstStart === undefined || span.start < info.firstStart || (span.start === info.firstStart && span.spanId < info.firstSpan!)) {
-        info.firstStart = span.start;
-        info.firstSpan = span.spanId;
-      }
-    }
-  }
-
-  finish(): OtelIndex {
-    const traces = this.traces;
-    this.pool.clear();
-    const conversationOf = (traceId: string) => traces.get(traceId)?.conv ?? traceId;
-    const firsts = new Map<string, { start: bigint; traceId: string; spanId: string }>();
-    for (const [traceId, info] of traces) {
-      if (info.firstStart !== undefined) {
-        const conversation = conversationOf(traceId);
-        const best = firsts.get(conversation);
-        const mine = { start: info.firstStart, traceId, spanId: info.firstSpan! };
-        if (!best || mine.start < best.start || (mine.start === best.start && `${traceId}:${mine.spanId}` < `${best.traceId}:${best.spanId}`))
-          firsts.set(conversation, mine);
-        info.firstStart = info.firstSpan = undefined;
-      }
-      // The second pass needs only what a trace's spans share.
-      if (info.conv === undefined && info.values === undefined) traces.delete(traceId);
-    }
-    return {
-      conversationOf,
-      context: (traceId, spanId) => {
-        const info = traces.get(traceId);
-        const conversationId = info?.conv ?? traceId;
-        const best = firsts.get(conversationId);
-        return { conversationId, first: best !== undefined && best.traceId === traceId && best.spanId === spanId, inherited: info?.values ?? {} };
-      },
-    };
-  }
-}
-
-export function otelReader(file: string, options: OtelOptions): AdapterReader {
-  const tally = new Tally();
-  return {
-    format: 'otel',
-    unknownFields: tally.unknownFields,
-    sourceStats: tally.stats,
-    async *records(): AsyncGenerator<SourceRecord> {
-      const indexer = new Indexer(options);
-      for await (const items of otelUnits(file, indexKeys(options))) for (const item of items) if (item.kind === 'span') indexer.add(item.span);
-      const index = indexer.finish();
-      for await (const items of otelUnits(file, wantedKeys(options))) {
-        for (const item of items) {
-          if (item.kind === 'unreadable') {
-            yield* tally.record('unreadable record', item.raw, { error: item.error });
-          } else if (item.kind === 'span') {
-            const span = item.span;
-            const ctx: SpanContext = span.traceId ? index.context(span.traceId, span.spanId) : { conversationId: '', first: false, inherited: {} };
-            yield* tally.record('span', item.raw, spanEvents(span, ctx, options, item.line));
-            for (const [i, event] of span.events.entries()) {
-              if (event.name !== EVALUATION_EVENT) continue;
-              const outcome = evaluationEvent(
-                event.attributes,
-                {
-                  eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
-                  time: event.time ?? span.end ?? span.start,
-                  conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
-                  describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
-                },
-                options,
-              );
-              yield* tally.record('span event', event, outcome);
-            }
-          } else {
-            yield* tally.record('log record', item.raw, logEvents(item.log, index, options, item.line));
-          }
-        }
-      }
-    },
-  };
-}
-
-/** A log record: an evaluation result becomes a review; any other log is skipped. */
-export function logEvents(log: LogRecord, index: Pick<OtelIndex, 'conversationOf'> | undefined, options: OtelOptions, line?: number): Outcome {
+/**
+ * A log record: an evaluation result becomes a review; any other log is skipped. `conversationId` is the one it
+ * names itself, else its trace's (undefined when it has neither).
+ */
+export function logEvents(log: LogRecord, conversationId: string | undefined, options: OtelOptions, line?: number): Outcome {
   if (log.eventName !== EVALUATION_EVENT) return { skip: log.eventName ? `log ${log.eventName}` : 'log record' };
-  const own = text(attribute({ attributes: log.attributes, resource: log.resource }, options.conversation_id_keys));
-  const conversationId = own ?? (log.traceId ? (index ? index.conversationOf(log.traceId) : log.traceId) : undefined);
   const name = text(log.attributes['gen_ai.evaluation.name']) ?? '';
   return evaluationEvent(
     log.attributes,
@@ -611,4 +470,55 @@ export function logEvents(log: LogRecord, index: Pick<OtelIndex, 'conversationOf
     },
     options,
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One item's source records, for both readers (otelReader.ts reads a file in order, src/data/otelIngest.ts in
+// parallel chunks)
+
+/** What a reader knows of a span's trace and conversation (the index, or a stand-in that defers to the trace). */
+export interface Contexts {
+  context(span: Span): SpanContext;
+  conversationOf(traceId: string): string;
+}
+
+/** One source record of an item and what became of it. */
+export interface OtelRecord {
+  unit: 'span' | 'span event' | 'log record' | 'unreadable record';
+  raw: unknown;
+  outcome: Outcome;
+  /** The trace its events take their conversation id from (none when the record names its own). */
+  trace?: string;
+  /** Whether its events' user id and dimensions fall back to the values the trace shares. */
+  inherits?: boolean;
+}
+
+/** The source records of one item in reading order: a span, then its evaluation events; a log record; an unreadable unit. */
+export function* itemRecords(item: OtelItem, contexts: Contexts, options: OtelOptions): Generator<OtelRecord> {
+  if (item.kind === 'unreadable') {
+    yield { unit: 'unreadable record', raw: item.raw, outcome: { error: item.error } };
+  } else if (item.kind === 'span') {
+    const span = item.span;
+    const ctx: SpanContext = span.traceId ? contexts.context(span) : { conversationId: '', first: false, inherited: {} };
+    yield { unit: 'span', raw: item.raw, outcome: spanEvents(span, ctx, options, item.line), trace: span.traceId, inherits: true };
+    for (const [i, event] of span.events.entries()) {
+      if (event.name !== EVALUATION_EVENT) continue;
+      const outcome = evaluationEvent(
+        event.attributes,
+        {
+          eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
+          time: event.time ?? span.end ?? span.start,
+          conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
+          describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
+        },
+        options,
+      );
+      yield { unit: 'span event', raw: event, outcome, trace: span.traceId };
+    }
+  } else {
+    const log = item.log;
+    const own = ownLogConversation(log, options);
+    const conversationId = own ?? (log.traceId ? contexts.conversationOf(log.traceId) : undefined);
+    yield { unit: 'log record', raw: item.raw, outcome: logEvents(log, conversationId, options, item.line), trace: own === undefined ? log.traceId : undefined };
+  }
 }

@@ -13,6 +13,11 @@ export interface SourceRecord {
   /** Field values as JSON values with missing ones removed, or why the row could not be read. */
   values?: Record<string, unknown>;
   error?: string;
+  /**
+   * The record's place in its input's reading order, when the reader numbers its records itself (adapters: see
+   * Tally); else the count of records read so far.
+   */
+  ordinal?: number;
 }
 
 export interface RecordReader {

@@ -1,0 +1,181 @@
+import { attribute, classifySpan, fieldKeys, text, type Contexts, type Span, type SpanContext } from './otel.ts';
+import type { OtelOptions } from './options.ts';
+
+/**
+ * What an OpenTelemetry file says of each trace, learnt from all its spans: the trace's conversation (the
+ * highest-priority conversation key found on any of its spans, else the trace id), the values its spans share
+ * (user id, dimensions) and its earliest mapped span, which starts the conversation when it is the earliest of
+ * the conversation's traces. Memory grows with the number of traces, not with the size of the file.
+ *
+ * The facts are plain data: the parts of a file read in parallel (src/data/otelIngest.ts) each learn their own,
+ * and `mergeFacts` joins them in file order into what one reading of the whole file learns.
+ */
+export interface TraceFacts {
+  /** The value of the highest-priority conversation key seen on the trace's spans (the first such span's). */
+  conv?: string;
+  /** That key's rank in the options' conversation keys (Infinity when none was seen). */
+  rank: number;
+  /** Field values (user id, dimensions) the trace's spans share: the first span's value of each. */
+  values?: Record<string, string>;
+  /** The earliest span of the trace that maps to an event: by start, then span id; its first copy in the file. */
+  firstStart?: bigint;
+  firstSpan?: string;
+  /** Where that span was read, when the reader needs it to build the conversation's start itself. */
+  origin?: SpanOrigin;
+}
+
+/** Where a trace's earliest mapped span was read (a part of the file and its record there) and what it carries itself. */
+export interface SpanOrigin {
+  chunk: number;
+  /** The span's record ordinal within its chunk (1-based), and the slot its conversation_started event takes there. */
+  rec: number;
+  slot: number;
+  /** The span's own field values (see ownFields). */
+  own: Record<string, string>;
+  /** The span as read, kept only when the conversation_started event built from it fails validation (for the quarantine). */
+  raw?: unknown;
+}
+
+const earlier = (a: { start: bigint; span: string }, b: { start: bigint; span: string }) => a.start < b.start || (a.start === b.start && a.span < b.span);
+
+/** Learns the facts of the traces of spans given in file order. */
+export class TraceFactsBuilder {
+  readonly traces = new Map<string, TraceFacts>();
+  private readonly pool = new Map<string, string>();
+  private readonly options: OtelOptions;
+  private readonly fields: [string, readonly string[]][];
+  constructor(options: OtelOptions) {
+    this.options = options;
+    this.fields = fieldKeys(options);
+  }
+
+  /** Repeated strings (a conversation id on every span of its traces) are kept once. */
+  private intern(s: string): string {
+    const shared = this.pool.get(s);
+    if (shared !== undefined) return shared;
+    this.pool.set(s, s);
+    return s;
+  }
+
+  private facts(traceId: string): TraceFacts {
+    let facts = this.traces.get(traceId);
+    if (!facts) this.traces.set(traceId, (facts = { rank: Number.POSITIVE_INFINITY }));
+    return facts;
+  }
+
+  /** Adds a span; `origin` is asked for only when the span becomes its trace's earliest mapped span. */
+  add(span: Span, origin?: () => SpanOrigin): void {
+    const traceId = span.traceId;
+    if (!traceId) return;
+    // The trace is looked up at most once per span, and only when the span has something to record.
+    let found: TraceFacts | undefined;
+    const trace = () => (found ??= this.facts(traceId));
+    const keys = this.options.conversation_id_keys;
+    for (let rank = 0; rank < keys.length; rank++) {
+      const v = text(span.attributes[keys[rank]] ?? span.resource[keys[rank]]);
+      if (v === undefined) continue;
+      const facts = trace();
+      if (rank < facts.rank) {
+        facts.conv = this.intern(v);
+        facts.rank = rank;
+      }
+      break;
+    }
+    for (const [field, keys] of this.fields) {
+      const v = text(attribute(span, keys));
+      if (v === undefined) continue;
+      const facts = trace();
+      facts.values ??= {};
+      facts.values[field] ??= this.intern(v);
+    }
+    if (span.spanId && span.start !== undefined && !('skip' in classifySpan(span, this.options))) {
+      const facts = trace();
+      if (facts.firstStart === undefined || earlier({ start: span.start, span: span.spanId }, { start: facts.firstStart, span: facts.firstSpan! })) {
+        facts.firstStart = span.start;
+        facts.firstSpan = span.spanId;
+        facts.origin = origin?.();
+      }
+    }
+  }
+}
+
+/** Merges the facts of a later part of a file into those of the parts before it (`into` changes). */
+export function mergeFacts(into: Map<string, TraceFacts>, later: Map<string, TraceFacts>): void {
+  for (const [traceId, next] of later) {
+    const facts = into.get(traceId);
+    if (!facts) {
+      into.set(traceId, next);
+      continue;
+    }
+    if (next.rank < facts.rank) {
+      facts.conv = next.conv;
+      facts.rank = next.rank;
+    }
+    if (next.values) {
+      facts.values ??= {};
+      for (const field in next.values) facts.values[field] ??= next.values[field];
+    }
+    if (next.firstStart !== undefined && (facts.firstStart === undefined || earlier({ start: next.firstStart, span: next.firstSpan! }, { start: facts.firstStart, span: facts.firstSpan! }))) {
+      facts.firstStart = next.firstStart;
+      facts.firstSpan = next.firstSpan;
+      facts.origin = next.origin;
+    }
+  }
+}
+
+/** The earliest mapped span of a conversation, which yields its `conversation_started`. */
+export interface ConversationStart {
+  conversationId: string;
+  traceId: string;
+  spanId: string;
+  start: bigint;
+  origin?: SpanOrigin;
+  /** The values the span's trace shares (for the fields the span lacks). */
+  inherited: Record<string, string>;
+}
+
+export interface OtelIndex extends Contexts {
+  /** Every conversation's start, in no particular order. */
+  starts(): ConversationStart[];
+  /** The traces whose spans share a conversation key or field values, with those. */
+  shared(): Iterable<[string, TraceFacts]>;
+}
+
+/** The index of a whole file's facts: each span's context, and each conversation's start. */
+export function otelIndex(traces: Map<string, TraceFacts>): OtelIndex {
+  const conversationOf = (traceId: string) => traces.get(traceId)?.conv ?? traceId;
+  const firsts = new Map<string, ConversationStart & { given: boolean }>();
+  for (const [traceId, facts] of traces) {
+    if (facts.firstStart !== undefined) {
+      const conversationId = conversationOf(traceId);
+      const best = firsts.get(conversationId);
+      const mine = { start: facts.firstStart, span: `${traceId}:${facts.firstSpan}` };
+      if (!best || earlier(mine, { start: best.start, span: `${best.traceId}:${best.spanId}` }))
+        firsts.set(conversationId, { conversationId, traceId, spanId: facts.firstSpan!, start: facts.firstStart, origin: facts.origin, inherited: facts.values ?? {}, given: false });
+      facts.firstStart = facts.firstSpan = facts.origin = undefined;
+    }
+    // What the spans still to map need is only what a trace's spans share.
+    if (facts.conv === undefined && facts.values === undefined) traces.delete(traceId);
+  }
+  return {
+    conversationOf,
+    context(span: Span): SpanContext {
+      const traceId = span.traceId!;
+      const facts = traces.get(traceId);
+      const conversationId = facts?.conv ?? traceId;
+      const best = firsts.get(conversationId);
+      const first = best !== undefined && !best.given && best.traceId === traceId && best.spanId === span.spanId && best.start === span.start;
+      if (first) best.given = true;
+      return { conversationId, first, inherited: facts?.values ?? {} };
+    },
+    starts: () => [...firsts.values()],
+    shared: () => traces.entries(),
+  };
+}
+
+/** Builds the index of spans given in file order (for tests; the readers feed a TraceFactsBuilder themselves). */
+export function buildIndex(spans: Iterable<Span>, options: OtelOptions): OtelIndex {
+  const builder = new TraceFactsBuilder(options);
+  for (const span of spans) builder.add(span);
+  return otelIndex(builder.traces);
+}

@@ -1,0 +1,323 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { sqlString, type Db } from '../db/connection.ts';
+import { UserError } from '../errors.ts';
+import { LineWriter } from '../fs/lineWriter.ts';
+import { adapterOptions, describeStats, emptyStats, addStats, type SourceStats } from './adapters/index.ts';
+import { candidateValues, EVENT_SLOTS, nanosToMs, readHead } from './adapters/common.ts';
+import { conversationStart, fieldKeys, withInherited } from './adapters/otel.ts';
+import { mergeFacts, otelIndex, type TraceFacts } from './adapters/otelIndex.ts';
+import type { OtelOptions } from './adapters/options.ts';
+import { duckType } from './columns.ts';
+import { RecordSink, seqOf, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
+import { isGzipFile, openInput, readFailure, type SourceRecord } from './readers/source.ts';
+import { FIELD_NAMES } from './schema.ts';
+
+/**
+ * OpenTelemetry files of one request per line (what the Collector's file exporter writes) read in one pass, in
+ * parallel: the file is cut into chunks at line breaks, worker threads (otelIngestWorker.ts) map each chunk's
+ * spans with their trace id standing in for their conversation, and learn their chunk's trace facts; the facts
+ * are merged here in file order, and `loadOtelStaging` joins the rows with what their traces share in SQL.
+ * The rows, their ordinals (`seq`, `pos`: see Tally) and the quarantine are those of the two-pass otelReader,
+ * which reads any other layout; test/data/otelIngest.test.ts holds both to that.
+ */
+
+export interface WorkerSetup {
+  file: string;
+  stagingFile: string;
+  options: OtelOptions;
+}
+
+/** A chunk's bytes: a byte range of the file, or (of a gzip file) the decompressed bytes themselves. */
+export type ChunkBytes = { range: { offset: number; length: number } } | { bytes: ArrayBuffer };
+
+export type ChunkMessage = ChunkBytes & {
+  chunk: number;
+  /** The 1-based number of the chunk's first line. */
+  firstLine: number;
+};
+
+/** What a worker made of one chunk. */
+export interface MappedChunk {
+  chunk: number;
+  /** Source records counted (the Tally's ordinals) and events staged. */
+  records: number;
+  valid: number;
+  /** The events that failed (with the reason as `error`); positions and ordinals count from the chunk's start. */
+  rejected: SourceRecord[];
+  stats: SourceStats;
+  unknownFields: string[];
+  facts: Map<string, TraceFacts>;
+}
+
+/** A chunk whose line `notLineDelimited` is not a whole JSON value: the file is read by otelReader instead. */
+export type ChunkResult = MappedChunk | { chunk: number; notLineDelimited: number };
+
+/** The rows of one OpenTelemetry input the workers staged, for `loadOtelStaging`. */
+export interface OtelStaging {
+  src: number;
+  /** Row files: `chunk`, `k` (the row's ordinal within its chunk), `trace_id`, `inherit` and the event. */
+  rowFiles: string[];
+  /** The ordinal each chunk's rows start from (`chunk`, `base`). */
+  chunksFile: string;
+  /** What each trace shares: `trace_id`, `conv` and the field values. */
+  tracesFile: string;
+  /** The fields a span's events inherit from their trace. */
+  inherited: string[];
+}
+
+const CHUNK_BYTES = 4 << 20;
+
+/**
+ * Reads an OpenTelemetry input in parallel chunks; undefined when the file is not one JSON value per line (a
+ * pretty-printed document, CSV), which otelReader reads instead. The conversation starts, built here, and the
+ * chunks' failed events go through the job's RecordSink like any reader's records.
+ */
+export async function ingestOtelInParallel(
+  job: IngestJob,
+  workDir: string,
+  onRows: (count: number) => void,
+  { parallelism = os.availableParallelism(), chunkBytes = CHUNK_BYTES } = {},
+): Promise<{ outcome: FileOutcome; staging: OtelStaging } | undefined> {
+  const { input, src } = job;
+  const first = readHead(input.path, 4096).trimStart();
+  if (first !== '' && first[0] !== '{' && first[0] !== '[') return undefined;
+  const options = adapterOptions(input.adapters).otel;
+  const rowFiles = Array.from({ length: Math.max(1, parallelism) }, (_, k) => path.join(workDir, `otel-${src}-rows-${k}.ndjson`));
+  const pool = new ChunkPool(rowFiles.map((stagingFile) => ({ file: input.path, stagingFile, options })));
+
+  const stat: InputStats = { path: input.path, format: input.format, sha256: job.sha256, read: 0, valid: 0, quarantined: 0 };
+  const sourceStats = emptyStats();
+  const unknownFields = new Set<string>();
+  const traces = new Map<string, TraceFacts>();
+  /** Source records before each chunk: a chunk's record ordinals become the file's. */
+  const recordsBefore: number[] = [];
+  let records = 0;
+  const sink = new RecordSink(job, stat);
+  let lineDelimited = true;
+  const take = async (result: ChunkResult) => {
+    if ('notLineDelimited' in result) lineDelimited = false;
+    if (!lineDelimited || 'notLineDelimited' in result) return;
+    recordsBefore[result.chunk] = records;
+    stat.read += result.valid + result.rejected.length;
+    stat.valid += result.valid;
+    for (const record of result.rejected) await sink.add({ ...record, position: record.position + records }, record.ordinal! + records * EVENT_SLOTS);
+    records += result.records;
+    addStats(sourceStats, result.stats);
+    for (const name of result.unknownFields) unknownFields.add(name);
+    mergeFacts(traces, result.facts);
+    onRows(stat.read);
+  };
+
+  try {
+    try {
+      let chunk = 0;
+      let line = 1;
+      for await (const { chunk: bytes, lineBreaks } of lineChunks(input.path, chunkBytes)) {
+        await pool.send({ ...bytes, chunk: chunk++, firstLine: line }, take);
+        if (!lineDelimited) break;
+        line += lineBreaks;
+      }
+      await pool.finish(take);
+    } finally {
+      await pool.close();
+    }
+    if (!lineDelimited) return undefined;
+
+    // Each conversation's start, from its earliest mapped span and what that span's trace shares.
+    const index = otelIndex(traces);
+    for (const start of index.starts()) {
+      const origin = start.origin!;
+      const common = { conversation_id: start.conversationId, ...withInherited(origin.own, start.inherited, options) };
+      const event = conversationStart(`${start.traceId}:${start.spanId}`, nanosToMs(start.start), common);
+      const position = recordsBefore[origin.chunk] + origin.rec;
+      stat.read++;
+      sourceStats.events++;
+      await sink.add({ position, positionKind: 'row', raw: origin.raw, values: candidateValues(event, unknownFields) }, position * EVENT_SLOTS + origin.slot);
+    }
+    const chunksFile = path.join(workDir, `otel-${src}-chunks.ndjson`);
+    fs.writeFileSync(chunksFile, recordsBefore.map((before, chunk) => `{"chunk":${chunk},"base":${before * EVENT_SLOTS}}\n`).join(''));
+    const tracesFile = path.join(workDir, `otel-${src}-traces.ndjson`);
+    const shared = new LineWriter(tracesFile);
+    for (const [traceId, facts] of index.shared()) await shared.write(JSON.stringify({ trace_id: traceId, conv: facts.conv, ...facts.values }));
+    await shared.close();
+
+    stat.source = sourceStats;
+    if (sourceStats.read === 0)
+      throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
+    const warnings: string[] = [];
+    if (stat.read === 0) warnings.push(`${input.path}: no chatbot events in it (${describeStats(input.format, sourceStats)})`);
+    if (unknownFields.size) warnings.push(unknownFieldsWarning(input.path, unknownFields));
+    const inherited = fieldKeys(options).map(([field]) => field);
+    return { outcome: { stats: stat, warnings }, staging: { src, rowFiles, chunksFile, tracesFile, inherited } };
+  } finally {
+    await sink.close();
+  }
+}
+
+/** Adds an OpenTelemetry input's worker rows to `staged`, each with its trace's conversation and shared values. */
+export async function loadOtelStaging(db: Db, staging: OtelStaging): Promise<void> {
+  const files = staging.rowFiles.filter((file) => fs.statSync(file).size > 0);
+  if (!files.length) return;
+  const json = (list: string[], columns: [string, string][]) =>
+    `read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${columns.map(([name, t]) => `${name}: ${sqlString(t)}`).join(', ')}})`;
+  const rows = json(files, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['trace_id', 'VARCHAR'], ['inherit', 'BOOLEAN'], ...FIELD_NAMES.map((f): [string, string] => [f, f === 'ts' ? 'BIGINT' : duckType(f)])]);
+  const chunks = json([staging.chunksFile], [['chunk', 'INTEGER'], ['base', 'BIGINT']]);
+  const shared = fs.statSync(staging.tracesFile).size > 0
+    ? json([staging.tracesFile], [['trace_id', 'VARCHAR'], ['conv', 'VARCHAR'], ...staging.inherited.map((f): [string, string] => [f, 'VARCHAR'])])
+    : `(SELECT NULL::VARCHAR AS trace_id, NULL::VARCHAR AS conv${staging.inherited.map((f) => `, NULL::VARCHAR AS ${f}`).join('')} WHERE false)`;
+  const value = (f: (typeof FIELD_NAMES)[number]) => {
+    if (f === 'ts') return 'epoch_ms(r.ts)::TIMESTAMPTZ';
+    if (f === 'conversation_id') return 'CASE WHEN r.trace_id IS NULL THEN r.conversation_id ELSE coalesce(t.conv, r.conversation_id) END';
+    if (staging.inherited.includes(f)) return `CASE WHEN r.inherit THEN coalesce(r.${f}, t.${f}) ELSE r.${f} END`;
+    return `r.${f}`;
+  };
+  await db.run(`INSERT INTO staged SELECT ${seqOf(staging.src, 0)} + c.base + r.k, ${staging.src}, c.base + r.k, ${FIELD_NAMES.map(value).join(', ')}, true, NULL
+    FROM ${rows} r JOIN ${chunks} c ON r.chunk = c.chunk LEFT JOIN ${shared} t ON r.trace_id = t.trace_id`);
+}
+
+/**
+ * A file's chunks of whole lines of about `size` bytes (the last may lack its line break), with the number of line
+ * breaks in each. A plain file's chunks are byte ranges the worker reads itself; a gzip file's are its
+ * decompressed bytes, moved to the worker.
+ */
+async function* lineChunks(file: string, size: number): AsyncGenerator<{ chunk: ChunkBytes; lineBreaks: number }> {
+  try {
+    if (isGzipFile(file)) {
+      for await (const bytes of cutAtLines(openInput(file) as AsyncIterable<Buffer>, size)) yield { chunk: { bytes }, lineBreaks: countLineBreaks(Buffer.from(bytes)) };
+    } else yield* fileRanges(file, size);
+  } catch (error) {
+    throw readFailure(file, error);
+  }
+}
+
+/** A plain file's ranges of whole lines, read here once through one buffer to count their line breaks. */
+function* fileRanges(file: string, size: number): Generator<{ chunk: ChunkBytes; lineBreaks: number }> {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(size);
+  try {
+    for (let offset = 0; ; ) {
+      const n = fs.readSync(fd, buffer, 0, size, offset);
+      if (n === 0) return;
+      // A range ends after the last line break of its block, or at the end of the file.
+      let length = n < size ? n : buffer.lastIndexOf(10) + 1;
+      let lineBreaks = countLineBreaks(buffer.subarray(0, length));
+      // A line longer than a block: the range runs to its end.
+      for (let at = offset + n; length === 0; ) {
+        const m = fs.readSync(fd, buffer, 0, size, at);
+        const nl = buffer.subarray(0, m).indexOf(10);
+        if (nl !== -1 || m === 0) {
+          length = at - offset + (nl === -1 ? 0 : nl + 1);
+          lineBreaks = nl === -1 ? 0 : 1;
+        }
+        at += m;
+      }
+      yield { chunk: { range: { offset, length } }, lineBreaks };
+      offset += length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A stream's bytes in chunks of whole lines (the last may lack its line break), each in memory of its own. */
+async function* cutAtLines(blocks: AsyncIterable<Buffer>, size: number): AsyncGenerator<ArrayBuffer> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  const copy = (all: Buffer, end: number) => all.buffer.slice(all.byteOffset, all.byteOffset + end) as ArrayBuffer;
+  for await (const block of blocks) {
+    parts.push(block);
+    length += block.length;
+    const nl = length < size ? -1 : block.lastIndexOf(10);
+    if (nl === -1) continue;
+    const end = length - block.length + nl + 1;
+    const all = Buffer.concat(parts, length);
+    yield copy(all, end);
+    parts = end < length ? [all.subarray(end)] : [];
+    length -= end;
+  }
+  if (length) yield copy(Buffer.concat(parts, length), length);
+}
+
+function countLineBreaks(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Worker threads that map chunks, at most two in flight per worker (memory stays bounded by the chunk size);
+ * results are handed to `take` in chunk order.
+ */
+class ChunkPool {
+  private readonly workers: { worker: Worker; busy: number }[];
+  private readonly results = new Map<number, ChunkResult>();
+  private next = 0;
+  private sent = 0;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(setups: WorkerSetup[]) {
+    this.workers = setups.map((setup) => {
+      const entry = { worker: new Worker(new URL('./otelIngestWorker.ts', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 256 } }), busy: 0 };
+      entry.worker.on('message', (message: ChunkResult | { failed: { message: string; user: boolean } } | { closed: true }) => {
+        if ('closed' in message) return;
+        entry.busy--;
+        if ('failed' in message) this.fail(message.failed.user ? new UserError(message.failed.message) : new Error(message.failed.message));
+        else this.results.set(message.chunk, message);
+        this.wake?.();
+      });
+      entry.worker.on('error', (error) => this.fail(error));
+      return entry;
+    });
+  }
+
+  private fail(error: Error) {
+    this.failure ??= error;
+    this.wake?.();
+  }
+
+  /** Hands over the results that are next in order, then waits while every worker has two chunks. */
+  private async drain(take: (result: ChunkResult) => Promise<void>, until: () => boolean): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      while (this.results.has(this.next)) {
+        const result = this.results.get(this.next)!;
+        this.results.delete(this.next++);
+        await take(result);
+      }
+      if (until()) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  async send(message: ChunkMessage, take: (result: ChunkResult) => Promise<void>): Promise<void> {
+    await this.drain(take, () => this.workers.some((w) => w.busy < 2));
+    const entry = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    entry.busy++;
+    this.sent++;
+    entry.worker.postMessage(message, 'bytes' in message ? [message.bytes] : []);
+  }
+
+  /** Waits for every chunk sent. */
+  finish(take: (result: ChunkResult) => Promise<void>): Promise<void> {
+    return this.drain(take, () => this.next === this.sent);
+  }
+
+  /** Closes the workers' staging files and stops them. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(async ({ worker }) => {
+        if (!this.failure) {
+          const closed = new Promise((resolve) => worker.on('message', (m) => 'closed' in m && resolve(undefined)));
+          worker.postMessage({ end: true });
+          await closed;
+        }
+        await worker.terminate();
+      }),
+    );
+  }
+}

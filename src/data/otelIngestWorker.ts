@@ -1,0 +1,111 @@
+// A worker thread of otelIngest.ts: maps the chunks of an OpenTelemetry file it is sent, in one pass, and writes
+// their rows to its own staging file.
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { isUserError } from '../errors.ts';
+import { candidateValues, nanosToMs, Tally } from './adapters/common.ts';
+import { lineUnits, wholeValue } from './adapters/json.ts';
+import { conversationStart, itemRecords, ownFields, wantedKeys, type Contexts, type OtelRecord } from './adapters/otel.ts';
+import { TraceFactsBuilder, type SpanOrigin, type TraceFacts } from './adapters/otelIndex.ts';
+import { otelItems } from './adapters/otelReader.ts';
+import { eventLine } from './ingest.ts';
+import { isBlank } from './readers/lines.ts';
+import type { SourceRecord } from './readers/source.ts';
+import { validateEvent } from './schema.ts';
+import type { ChunkMessage, ChunkResult, WorkerSetup } from './otelIngest.ts';
+
+const { file, stagingFile, options } = workerData as WorkerSetup;
+const input = fs.openSync(file, 'r');
+let buffer = Buffer.alloc(0);
+const wanted = wantedKeys(options);
+const staging = fs.openSync(stagingFile, 'w');
+
+/**
+ * Until the whole file's traces are known, a span's conversation is its trace id and it inherits nothing; its
+ * rows name the trace, and otelIngest.ts puts in what the trace shares once every chunk is read.
+ */
+const provisional: Contexts = {
+  context: (span) => ({ conversationId: span.traceId!, first: false, inherited: {} }),
+  conversationOf: (traceId) => traceId,
+};
+
+/** Whether a conversation_started event built from a trace's earliest span passes validation (what the trace shares cannot change that). */
+function startIsValid(traceId: string, facts: TraceFacts): boolean {
+  const event = conversationStart(`${traceId}:${facts.firstSpan}`, nanosToMs(facts.firstStart!), { conversation_id: traceId, ...facts.origin!.own });
+  return validateEvent(candidateValues(event, new Set())).ok;
+}
+
+/** A chunk's text: its byte range read into this thread's buffer, or the bytes it was sent. */
+function chunkText(message: ChunkMessage): string {
+  if ('bytes' in message) return Buffer.from(message.bytes).toString('utf8');
+  const { offset, length } = message.range;
+  if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
+  for (let read = 0; read < length; ) {
+    const n = fs.readSync(input, buffer, read, length - read, offset + read);
+    if (n === 0) throw new Error(`${file} ended before byte ${offset + length}: changed while being read`);
+    read += n;
+  }
+  return buffer.toString('utf8', 0, length);
+}
+
+function mapChunk(message: ChunkMessage): ChunkResult {
+  const { chunk, firstLine } = message;
+  let text = chunkText(message);
+  if (chunk === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const tally = new Tally();
+  const facts = new TraceFactsBuilder(options);
+  const rows: string[] = [];
+  const rejected: SourceRecord[] = [];
+  let valid = 0;
+
+  const stage = (record: SourceRecord, from: OtelRecord) => {
+    const result = record.error ? { ok: false as const, reason: record.error } : validateEvent(record.values!);
+    if (!result.ok) {
+      rejected.push({ ...record, values: undefined, error: result.reason });
+      return;
+    }
+    valid++;
+    const trace = from.trace === undefined ? '' : `,"trace_id":${JSON.stringify(from.trace)}${from.inherits ? ',"inherit":true' : ''}`;
+    rows.push(eventLine(`"chunk":${chunk},"k":${record.ordinal}${trace}`, result.event));
+  };
+
+  let number = firstLine - 1;
+  for (let start = 0; start < text.length; ) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = text.length;
+    const line = text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+    start = nl + 1;
+    number++;
+    if (isBlank(line)) continue;
+    const whole = wholeValue(line);
+    if (whole === undefined) return { chunk, notLineDelimited: number };
+    for (const unit of lineUnits(whole, line, number)) {
+      for (const item of otelItems(unit, wanted)) {
+        // Where the span's conversation_started event would go: after its own events (see spanEvents).
+        let slot = { rec: 0, slot: 0 };
+        for (const r of itemRecords(item, provisional, options)) {
+          const records = tally.record(r.unit, r.raw, r.outcome);
+          if (r.unit === 'span') slot = { rec: tally.position, slot: records.length };
+          for (const record of records) stage(record, r);
+        }
+        if (item.kind === 'span') facts.add(item.span, (): SpanOrigin => ({ chunk, ...slot, own: ownFields(item.span, options), raw: item.raw }));
+      }
+    }
+  }
+  // A span is kept for the quarantine only when the start built from it will be quarantined.
+  for (const [traceId, trace] of facts.traces) if (trace.origin && startIsValid(traceId, trace)) delete trace.origin.raw;
+  if (rows.length) fs.writeSync(staging, `${rows.join('\n')}\n`);
+  return { chunk, records: tally.position, valid, rejected, stats: tally.stats, unknownFields: [...tally.unknownFields], facts: facts.traces };
+}
+
+parentPort!.on('message', (message: ChunkMessage | { end: true }) => {
+  try {
+    if ('end' in message) {
+      fs.closeSync(staging);
+      fs.closeSync(input);
+      parentPort!.postMessage({ closed: true });
+    } else parentPort!.postMessage(mapChunk(message));
+  } catch (error) {
+    parentPort!.postMessage({ failed: { message: (error as Error).message, user: isUserError(error) } });
+  }
+});
