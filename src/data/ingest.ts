@@ -5,7 +5,7 @@ import type { Db } from '../db/connection.ts';
 import { UserError } from '../errors.ts';
 import { LineWriter } from '../fs/lineWriter.ts';
 import { describeStats, isAdapterReader, type SourceStats } from './adapters/index.ts';
-import type { InputFile } from './inputs.ts';
+import { hashFile, type InputFile } from './inputs.ts';
 import { readFailure } from './readers/source.ts';
 import { readerFor, type SourceRecord } from './readers/index.ts';
 import { validateEvent, type CanonicalEvent } from './schema.ts';
@@ -48,6 +48,7 @@ export function quarantineEntry(source: string, record: Pick<SourceRecord, 'posi
 /** One input file's part of a run: where its valid rows and its rejected rows go. */
 export interface IngestJob {
   input: InputFile;
+  /** The file's SHA-256, or '' while it is being hashed beside the reading (see `ingest`). */
   sha256: string;
   /** The input's index on the command line; its rows' `seq` is `src × 2^32 + row`, the global first-seen order. */
   src: number;
@@ -71,16 +72,16 @@ export const seqOf = (src: number, ordinal: number): number => src * SEQ_STRIDE 
  * and the canonical fields, `ts` in epoch ms.
  */
 export function stagingLine(src: number, ordinal: number, event: CanonicalEvent): string {
-  return eventLine(`"seq":${seqOf(src, ordinal)},"src":${src},"pos":${ordinal}`, event);
+  return jsonLine({ seq: seqOf(src, ordinal), src, pos: ordinal, ...event });
 }
 
-/** A valid event as one JSON line, its bookkeeping members (`"name":value,…`) first. */
-export function eventLine(bookkeeping: string, event: CanonicalEvent): string {
-  let fields = JSON.stringify(event);
-  // A lone surrogate (`"\ud800"` is valid JSON) would make the staging file unreadable for DuckDB; such
-  // strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
-  if (fields.includes('\\u')) fields = JSON.stringify(event, wellFormed);
-  return `{${bookkeeping},${fields.slice(1)}`;
+/**
+ * A staged row as one JSON line. A lone surrogate (`"\ud800"` is valid JSON) would make the file unreadable for
+ * DuckDB; such strings are stored with U+FFFD in its place, as a decoder does with invalid UTF-8 bytes.
+ */
+export function jsonLine(row: object): string {
+  const line = JSON.stringify(row);
+  return line.includes('\\u') ? JSON.stringify(row, wellFormed) : line;
 }
 
 /**
@@ -168,10 +169,13 @@ export interface IngestResult {
  * there is more than one of them and more than one core. Each job writes its own pair of files, so the order
  * stays that of the inputs.
  */
-export async function ingest(inputs: { input: InputFile; sha256: string }[], workDir: string, progress: IngestProgress, db: Db, parallelism = os.availableParallelism()): Promise<IngestResult> {
+export async function ingest(inputs: { input: InputFile; sha256?: string }[], workDir: string, progress: IngestProgress, db: Db, parallelism = os.availableParallelism()): Promise<IngestResult> {
+  // An input not hashed yet is hashed while it is read: the hash only goes into the manifest.
+  const hashes = inputs.map(({ input, sha256 }) => (sha256 === undefined ? hashFile(input.path) : Promise.resolve(sha256)));
+  for (const hash of hashes) hash.catch(() => {}); // awaited after the reading, which reports a file it cannot read first
   const jobs: IngestJob[] = inputs.map(({ input, sha256 }, src) => ({
     input,
-    sha256,
+    sha256: sha256 ?? '',
     src,
     stagingFile: path.join(workDir, `staging-${src}.ndjson`),
     quarantineFile: path.join(workDir, `quarantine-${src}.ndjson`),
@@ -217,8 +221,9 @@ export async function ingest(inputs: { input: InputFile; sha256: string }[], wor
   };
   const settled = await Promise.allSettled([lane(sqlLane), lane(otelLane), ...Array.from({ length: workers }, () => lane(jsLane))]);
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  for (const [src, outcome] of outcomes.entries()) outcome.stats.sha256 = await hashes[src];
   for (const outcome of outcomes) for (const warning of outcome.warnings) progress.warn(warning);
-  for (const staging of otelStaging) await loadOtelStaging(db, staging);
+  for (const staging of otelStaging) await loadOtelStaging(db, staging, outcomes[staging.job.src]);
   await loadStagingFiles(db, jobs.map((j) => j.stagingFile));
   return { stats: outcomes.map((o) => o.stats), quarantineFiles: jobs.map((j) => j.quarantineFile) };
 }

@@ -4,29 +4,30 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sqlString, type Db } from '../db/connection.ts';
 import { UserError } from '../errors.ts';
-import { LineWriter } from '../fs/lineWriter.ts';
 import { adapterOptions, describeStats, emptyStats, addStats, type SourceStats } from './adapters/index.ts';
-import { candidateValues, EVENT_SLOTS, nanosToMs, readHead } from './adapters/common.ts';
-import { conversationStart, fieldKeys, withInherited } from './adapters/otel.ts';
-import { mergeFacts, otelIndex, type TraceFacts } from './adapters/otelIndex.ts';
+import { EVENT_SLOTS, readHead } from './adapters/common.ts';
+import { fieldKeys } from './adapters/otel.ts';
 import type { OtelOptions } from './adapters/options.ts';
 import { duckType } from './columns.ts';
-import { RecordSink, seqOf, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
+import { quarantineEntry, RecordSink, seqOf, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
 import { isGzipFile, openInput, readFailure, type SourceRecord } from './readers/source.ts';
 import { FIELD_NAMES } from './schema.ts';
 
 /**
  * OpenTelemetry files of one request per line (what the Collector's file exporter writes) read in one pass, in
- * parallel: the file is cut into chunks at line breaks, worker threads (otelIngestWorker.ts) map each chunk's
- * spans with their trace id standing in for their conversation, and learn their chunk's trace facts; the facts
- * are merged here in file order, and `loadOtelStaging` joins the rows with what their traces share in SQL.
- * The rows, their ordinals (`seq`, `pos`: see Tally) and the quarantine are those of the two-pass otelReader,
- * which reads any other layout; test/data/otelIngest.test.ts holds both to that.
+ * parallel: the file is cut into chunks at line breaks, and worker threads (otelIngestWorker.ts) map each chunk's
+ * spans with their trace id standing in for their conversation, and write what the chunk says of each trace.
+ * `loadOtelStaging` then joins, in SQL, the chunks' facts by the rules of otelIndex.ts (in file order: a trace's
+ * best-ranked conversation key, the first value of each field, its earliest span), gives every row its trace's
+ * conversation and shared values, and adds each conversation's start.
+ * The rows, their ordinals (`seq`, `pos`: see Tally), the counts and the quarantine are those of the two-pass
+ * otelReader, which reads any other layout; test/data/otelIngest.test.ts holds both to that.
  */
 
 export interface WorkerSetup {
   file: string;
   stagingFile: string;
+  factsFile: string;
   options: OtelOptions;
 }
 
@@ -49,21 +50,20 @@ export interface MappedChunk {
   rejected: SourceRecord[];
   stats: SourceStats;
   unknownFields: string[];
-  facts: Map<string, TraceFacts>;
 }
 
 /** A chunk whose line `notLineDelimited` is not a whole JSON value: the file is read by otelReader instead. */
 export type ChunkResult = MappedChunk | { chunk: number; notLineDelimited: number };
 
-/** The rows of one OpenTelemetry input the workers staged, for `loadOtelStaging`. */
+/** What the workers wrote of one OpenTelemetry input, for `loadOtelStaging`. */
 export interface OtelStaging {
-  src: number;
-  /** Row files: `chunk`, `k` (the row's ordinal within its chunk), `trace_id`, `inherit` and the event. */
+  job: IngestJob;
+  /** Rows: `chunk`, `k` (the row's ordinal within its chunk), `trace_id`, `inherit` and the event. */
   rowFiles: string[];
-  /** The ordinal each chunk's rows start from (`chunk`, `base`). */
+  /** Per chunk and trace: `conv`, `rank`, the shared values, and the earliest span (`first_start`, `first_span`, `rec`, `slot`, `own_*`, `start_ms` or `raw` and `reason`). */
+  factsFiles: string[];
+  /** The ordinal each chunk's rows start from (`chunk`, `base`), and the source records before it (`records`). */
   chunksFile: string;
-  /** What each trace shares: `trace_id`, `conv` and the field values. */
-  tracesFile: string;
   /** The fields a span's events inherit from their trace. */
   inherited: string[];
 }
@@ -85,13 +85,17 @@ export async function ingestOtelInParallel(
   const first = readHead(input.path, 4096).trimStart();
   if (first !== '' && first[0] !== '{' && first[0] !== '[') return undefined;
   const options = adapterOptions(input.adapters).otel;
-  const rowFiles = Array.from({ length: Math.max(1, parallelism) }, (_, k) => path.join(workDir, `otel-${src}-rows-${k}.ndjson`));
-  const pool = new ChunkPool(rowFiles.map((stagingFile) => ({ file: input.path, stagingFile, options })));
+  const workers = Array.from({ length: Math.max(1, parallelism) }, (_, k) => ({
+    file: input.path,
+    stagingFile: path.join(workDir, `otel-${src}-rows-${k}.ndjson`),
+    factsFile: path.join(workDir, `otel-${src}-facts-${k}.ndjson`),
+    options,
+  }));
+  const pool = new ChunkPool(workers);
 
   const stat: InputStats = { path: input.path, format: input.format, sha256: job.sha256, read: 0, valid: 0, quarantined: 0 };
   const sourceStats = emptyStats();
   const unknownFields = new Set<string>();
-  const traces = new Map<string, TraceFacts>();
   /** Source records before each chunk: a chunk's record ordinals become the file's. */
   const recordsBefore: number[] = [];
   let records = 0;
@@ -107,7 +111,6 @@ export async function ingestOtelInParallel(
     records += result.records;
     addStats(sourceStats, result.stats);
     for (const name of result.unknownFields) unknownFields.add(name);
-    mergeFacts(traces, result.facts);
     onRows(stat.read);
   };
 
@@ -126,23 +129,8 @@ export async function ingestOtelInParallel(
     }
     if (!lineDelimited) return undefined;
 
-    // Each conversation's start, from its earliest mapped span and what that span's trace shares.
-    const index = otelIndex(traces);
-    for (const start of index.starts()) {
-      const origin = start.origin!;
-      const common = { conversation_id: start.conversationId, ...withInherited(origin.own, start.inherited, options) };
-      const event = conversationStart(`${start.traceId}:${start.spanId}`, nanosToMs(start.start), common);
-      const position = recordsBefore[origin.chunk] + origin.rec;
-      stat.read++;
-      sourceStats.events++;
-      await sink.add({ position, positionKind: 'row', raw: origin.raw, values: candidateValues(event, unknownFields) }, position * EVENT_SLOTS + origin.slot);
-    }
     const chunksFile = path.join(workDir, `otel-${src}-chunks.ndjson`);
-    fs.writeFileSync(chunksFile, recordsBefore.map((before, chunk) => `{"chunk":${chunk},"base":${before * EVENT_SLOTS}}\n`).join(''));
-    const tracesFile = path.join(workDir, `otel-${src}-traces.ndjson`);
-    const shared = new LineWriter(tracesFile);
-    for (const [traceId, facts] of index.shared()) await shared.write(JSON.stringify({ trace_id: traceId, conv: facts.conv, ...facts.values }));
-    await shared.close();
+    fs.writeFileSync(chunksFile, recordsBefore.map((records, chunk) => `{"chunk":${chunk},"base":${records * EVENT_SLOTS},"records":${records}}\n`).join(''));
 
     stat.source = sourceStats;
     if (sourceStats.read === 0)
@@ -151,31 +139,87 @@ export async function ingestOtelInParallel(
     if (stat.read === 0) warnings.push(`${input.path}: no chatbot events in it (${describeStats(input.format, sourceStats)})`);
     if (unknownFields.size) warnings.push(unknownFieldsWarning(input.path, unknownFields));
     const inherited = fieldKeys(options).map(([field]) => field);
-    return { outcome: { stats: stat, warnings }, staging: { src, rowFiles, chunksFile, tracesFile, inherited } };
+    return {
+      outcome: { stats: stat, warnings },
+      staging: { job, rowFiles: workers.map((w) => w.stagingFile), factsFiles: workers.map((w) => w.factsFile), chunksFile, inherited },
+    };
   } finally {
     await sink.close();
   }
 }
 
-/** Adds an OpenTelemetry input's worker rows to `staged`, each with its trace's conversation and shared values. */
-export async function loadOtelStaging(db: Db, staging: OtelStaging): Promise<void> {
-  const files = staging.rowFiles.filter((file) => fs.statSync(file).size > 0);
-  if (!files.length) return;
-  const json = (list: string[], columns: [string, string][]) =>
-    `read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${columns.map(([name, t]) => `${name}: ${sqlString(t)}`).join(', ')}})`;
-  const rows = json(files, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['trace_id', 'VARCHAR'], ['inherit', 'BOOLEAN'], ...FIELD_NAMES.map((f): [string, string] => [f, f === 'ts' ? 'BIGINT' : duckType(f)])]);
-  const chunks = json([staging.chunksFile], [['chunk', 'INTEGER'], ['base', 'BIGINT']]);
-  const shared = fs.statSync(staging.tracesFile).size > 0
-    ? json([staging.tracesFile], [['trace_id', 'VARCHAR'], ['conv', 'VARCHAR'], ...staging.inherited.map((f): [string, string] => [f, 'VARCHAR'])])
-    : `(SELECT NULL::VARCHAR AS trace_id, NULL::VARCHAR AS conv${staging.inherited.map((f) => `, NULL::VARCHAR AS ${f}`).join('')} WHERE false)`;
+/**
+ * Adds an OpenTelemetry input's rows to `staged`, each with its trace's conversation and shared values, and each
+ * conversation's start; a start that fails validation goes to the input's quarantine. `outcome` counts the starts.
+ */
+export async function loadOtelStaging(db: Db, staging: OtelStaging, outcome: FileOutcome): Promise<void> {
+  const { job, inherited } = staging;
+  const t = (name: string) => `otel_${name}_${job.src}`;
+  const json = (files: string[], columns: [string, string][]) => {
+    const list = files.filter((file) => fs.statSync(file).size > 0);
+    const types = columns.map(([name, type]) => `${name}: ${sqlString(type)}`).join(', ');
+    // An empty list still gives the columns: no rows of this kind.
+    return list.length
+      ? `read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${types}})`
+      : `(SELECT ${columns.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false)`;
+  };
+  const shared = inherited.map((f): [string, string] => [f, 'VARCHAR']);
+  await db.run(`CREATE TEMP TABLE ${t('chunks')} AS SELECT * FROM ${json([staging.chunksFile], [['chunk', 'INTEGER'], ['base', 'BIGINT'], ['records', 'BIGINT']])}`);
+  await db.run(`CREATE TEMP TABLE ${t('facts')} AS SELECT * FROM ${json(staging.factsFiles, [
+    ['chunk', 'INTEGER'], ['trace_id', 'VARCHAR'], ['conv', 'VARCHAR'], ['rank', 'BIGINT'], ...shared,
+    ['first_start', 'VARCHAR'], ['first_span', 'VARCHAR'], ['rec', 'BIGINT'], ['slot', 'INTEGER'],
+    ...inherited.map((f): [string, string] => [`own_${f}`, 'VARCHAR']), ['start_ms', 'BIGINT'], ['raw', 'VARCHAR'], ['reason', 'VARCHAR'],
+  ])}`);
+  // A trace's conversation is its best-ranked key, the first chunk's on a tie; each shared value the first chunk's.
+  const firstOf = (f: string) => `arg_min(${f}, chunk) FILTER (WHERE ${f} IS NOT NULL) AS ${f}`;
+  await db.run(`CREATE TEMP TABLE ${t('traces')} AS SELECT trace_id,
+      arg_min(conv, rank * 4294967296 + chunk) FILTER (WHERE conv IS NOT NULL) AS conv${inherited.map((f) => `, ${firstOf(f)}`).join('')}
+    FROM ${t('facts')} GROUP BY trace_id`);
+
+  const rows = json(staging.rowFiles, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['trace_id', 'VARCHAR'], ['inherit', 'BOOLEAN'], ...FIELD_NAMES.map((f): [string, string] => [f, f === 'ts' ? 'BIGINT' : duckType(f)])]);
   const value = (f: (typeof FIELD_NAMES)[number]) => {
     if (f === 'ts') return 'epoch_ms(r.ts)::TIMESTAMPTZ';
-    if (f === 'conversation_id') return 'CASE WHEN r.trace_id IS NULL THEN r.conversation_id ELSE coalesce(t.conv, r.conversation_id) END';
-    if (staging.inherited.includes(f)) return `CASE WHEN r.inherit THEN coalesce(r.${f}, t.${f}) ELSE r.${f} END`;
+    if (f === 'conversation_id') return 'CASE WHEN r.trace_id IS NULL THEN r.conversation_id ELSE coalesce(tr.conv, r.conversation_id) END';
+    if (inherited.includes(f)) return `CASE WHEN r.inherit THEN coalesce(r.${f}, tr.${f}) ELSE r.${f} END`;
     return `r.${f}`;
   };
-  await db.run(`INSERT INTO staged SELECT ${seqOf(staging.src, 0)} + c.base + r.k, ${staging.src}, c.base + r.k, ${FIELD_NAMES.map(value).join(', ')}, true, NULL
-    FROM ${rows} r JOIN ${chunks} c ON r.chunk = c.chunk LEFT JOIN ${shared} t ON r.trace_id = t.trace_id`);
+  const seq0 = seqOf(job.src, 0);
+  await db.run(`INSERT INTO staged SELECT ${seq0} + c.base + r.k, ${job.src}, c.base + r.k, ${FIELD_NAMES.map(value).join(', ')}, true, NULL
+    FROM ${rows} r JOIN ${t('chunks')} c ON r.chunk = c.chunk LEFT JOIN ${t('traces')} tr ON r.trace_id = tr.trace_id`);
+
+  // Each conversation's start: its earliest mapped span (by start, then trace and span id; its first copy).
+  await db.run(`CREATE TEMP TABLE ${t('starts')} AS
+    WITH firsts AS (
+      SELECT f.rowid AS id, f.*, coalesce(tr.conv, f.trace_id) AS conversation_id${inherited.map((x) => `, coalesce(f.own_${x}, tr.${x}) AS start_${x}`).join('')}
+      FROM ${t('facts')} f JOIN ${t('traces')} tr ON f.trace_id = tr.trace_id
+      WHERE f.first_span IS NOT NULL
+    )
+    SELECT * FROM firsts WHERE id IN (
+      SELECT arg_min(id, (length(first_start), first_start, trace_id || ':' || first_span, chunk)) FROM firsts GROUP BY conversation_id)`);
+  const startValue = (f: (typeof FIELD_NAMES)[number]) => {
+    if (f === 'event_id') return `s.trace_id || ':' || s.first_span || ':start'`;
+    if (f === 'ts') return 'epoch_ms(s.start_ms)::TIMESTAMPTZ';
+    if (f === 'type') return `'conversation_started'`;
+    if (f === 'conversation_id') return 's.conversation_id';
+    if (inherited.includes(f)) return `s.start_${f}`;
+    return 'NULL';
+  };
+  const pos = `c.base + s.rec * ${EVENT_SLOTS} + s.slot`;
+  await db.run(`INSERT INTO staged SELECT ${seq0} + ${pos}, ${job.src}, ${pos}, ${FIELD_NAMES.map(startValue).join(', ')}, true, NULL
+    FROM ${t('starts')} s JOIN ${t('chunks')} c ON s.chunk = c.chunk WHERE s.start_ms IS NOT NULL`);
+  const [{ starts }] = await db.all<{ starts: number }>(`SELECT count(*) AS starts FROM ${t('starts')}`);
+  const failed = await db.all<{ position: number; raw: string; reason: string }>(
+    `SELECT c.records + s.rec AS position, s.raw, s.reason FROM ${t('starts')} s JOIN ${t('chunks')} c ON s.chunk = c.chunk WHERE s.start_ms IS NULL ORDER BY position`,
+  );
+  for (const name of ['chunks', 'facts', 'traces', 'starts']) await db.run(`DROP TABLE ${t(name)}`);
+
+  const { stats } = outcome;
+  stats.read += starts;
+  stats.valid += starts - failed.length;
+  stats.quarantined += failed.length;
+  stats.source!.events += starts;
+  if (failed.length)
+    fs.appendFileSync(job.quarantineFile, failed.map((f) => `${JSON.stringify(quarantineEntry(job.input.path, { position: f.position, positionKind: 'row', raw: JSON.parse(f.raw) }, f.reason))}\n`).join(''));
 }
 
 /**

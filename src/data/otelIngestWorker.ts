@@ -1,5 +1,5 @@
 // A worker thread of otelIngest.ts: maps the chunks of an OpenTelemetry file it is sent, in one pass, and writes
-// their rows to its own staging file.
+// their rows and what they say of their traces to its own files.
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors.ts';
@@ -8,17 +8,18 @@ import { lineUnits, wholeValue } from './adapters/json.ts';
 import { conversationStart, itemRecords, ownFields, wantedKeys, type Contexts, type OtelRecord } from './adapters/otel.ts';
 import { TraceFactsBuilder, type SpanOrigin, type TraceFacts } from './adapters/otelIndex.ts';
 import { otelItems } from './adapters/otelReader.ts';
-import { eventLine } from './ingest.ts';
+import { jsonLine } from './ingest.ts';
 import { isBlank } from './readers/lines.ts';
 import type { SourceRecord } from './readers/source.ts';
 import { validateEvent } from './schema.ts';
 import type { ChunkMessage, ChunkResult, WorkerSetup } from './otelIngest.ts';
 
-const { file, stagingFile, options } = workerData as WorkerSetup;
+const { file, stagingFile, factsFile, options } = workerData as WorkerSetup;
 const input = fs.openSync(file, 'r');
 let buffer = Buffer.alloc(0);
 const wanted = wantedKeys(options);
 const staging = fs.openSync(stagingFile, 'w');
+const factsOut = fs.openSync(factsFile, 'w');
 
 /**
  * Until the whole file's traces are known, a span's conversation is its trace id and it inherits nothing; its
@@ -29,10 +30,23 @@ const provisional: Contexts = {
   conversationOf: (traceId) => traceId,
 };
 
-/** Whether a conversation_started event built from a trace's earliest span passes validation (what the trace shares cannot change that). */
-function startIsValid(traceId: string, facts: TraceFacts): boolean {
-  const event = conversationStart(`${traceId}:${facts.firstSpan}`, nanosToMs(facts.firstStart!), { conversation_id: traceId, ...facts.origin!.own });
-  return validateEvent(candidateValues(event, new Set())).ok;
+/**
+ * What a chunk says of a trace, as a row for otelIngest.ts: its conversation key and rank, the values its spans
+ * share and its earliest mapped span here, with the conversation_started event that span would yield: its time
+ * when the event is valid (what the trace shares cannot change that), else the span and the reason.
+ */
+function factsRow(chunk: number, traceId: string, facts: TraceFacts): string {
+  const row: Record<string, unknown> = { chunk, trace_id: traceId, conv: facts.conv, rank: facts.conv === undefined ? undefined : facts.rank, ...facts.values };
+  const origin = facts.origin;
+  if (origin) {
+    Object.assign(row, { first_start: facts.firstStart!.toString(), first_span: facts.firstSpan, rec: origin.rec, slot: origin.slot });
+    for (const field in origin.own) row[`own_${field}`] = origin.own[field];
+    const event = conversationStart(`${traceId}:${facts.firstSpan}`, nanosToMs(facts.firstStart!), { conversation_id: traceId, ...origin.own });
+    const start = validateEvent(candidateValues(event, new Set()));
+    if (start.ok) row.start_ms = start.event.ts;
+    else Object.assign(row, { raw: JSON.stringify(origin.raw), reason: start.reason });
+  }
+  return jsonLine(row);
 }
 
 /** A chunk's text: its byte range read into this thread's buffer, or the bytes it was sent. */
@@ -65,8 +79,7 @@ function mapChunk(message: ChunkMessage): ChunkResult {
       return;
     }
     valid++;
-    const trace = from.trace === undefined ? '' : `,"trace_id":${JSON.stringify(from.trace)}${from.inherits ? ',"inherit":true' : ''}`;
-    rows.push(eventLine(`"chunk":${chunk},"k":${record.ordinal}${trace}`, result.event));
+    rows.push(jsonLine({ chunk, k: record.ordinal, trace_id: from.trace, inherit: from.inherits, ...result.event }));
   };
 
   let number = firstLine - 1;
@@ -88,20 +101,20 @@ function mapChunk(message: ChunkMessage): ChunkResult {
           if (r.unit === 'span') slot = { rec: tally.position, slot: records.length };
           for (const record of records) stage(record, r);
         }
-        if (item.kind === 'span') facts.add(item.span, (): SpanOrigin => ({ chunk, ...slot, own: ownFields(item.span, options), raw: item.raw }));
+        if (item.kind === 'span') facts.add(item.span, (): SpanOrigin => ({ ...slot, own: ownFields(item.span, options), raw: item.raw }));
       }
     }
   }
-  // A span is kept for the quarantine only when the start built from it will be quarantined.
-  for (const [traceId, trace] of facts.traces) if (trace.origin && startIsValid(traceId, trace)) delete trace.origin.raw;
-  if (rows.length) fs.writeSync(staging, `${rows.join('\n')}\n`);
-  return { chunk, records: tally.position, valid, rejected, stats: tally.stats, unknownFields: [...tally.unknownFields], facts: facts.traces };
+  if (rows.length) fs.writeSync(staging, rows.join('\n') + '\n');
+  if (facts.traces.size) fs.writeSync(factsOut, [...facts.traces].map(([traceId, trace]) => factsRow(chunk, traceId, trace)).join('\n') + '\n');
+  return { chunk, records: tally.position, valid, rejected, stats: tally.stats, unknownFields: [...tally.unknownFields] };
 }
 
 parentPort!.on('message', (message: ChunkMessage | { end: true }) => {
   try {
     if ('end' in message) {
       fs.closeSync(staging);
+      fs.closeSync(factsOut);
       fs.closeSync(input);
       parentPort!.postMessage({ closed: true });
     } else parentPort!.postMessage(mapChunk(message));

@@ -74,10 +74,17 @@ export async function snapshot(inputs: string[], options: SnapshotOptions): Prom
   const skippedFiles: string[] = [];
   const files = resolveInputs(inputs, (file) => skippedFiles.push(file), out, { from: options.from, adapters: options.adapters });
   const known = new Set(previous?.inputs.map((i) => i.sha256));
-  const fresh: { input: InputFile; sha256: string }[] = [];
+  const fresh: { input: InputFile; sha256?: string }[] = [];
   const skippedInputs: string[] = [];
   const seen = new Set<string>();
-  for (const input of files) {
+  // An input is hashed first only when it could be one already read: with no inputs in the snapshots yet, a
+  // file whose size no other input has is new for sure, and is hashed while it is read (ingest).
+  const sizes = files.map((input) => fs.statSync(input.path).size);
+  for (const [i, input] of files.entries()) {
+    if (!known.size && sizes.indexOf(sizes[i]) === sizes.lastIndexOf(sizes[i])) {
+      fresh.push({ input });
+      continue;
+    }
     const sha256 = await hashFile(input.path);
     if (known.has(sha256) || seen.has(sha256)) skippedInputs.push(input.path);
     else fresh.push({ input, sha256 });

@@ -54,7 +54,7 @@ async function inParallel(file: string, options: { parallelism: number; chunkByt
   const result = await ingestOtelInParallel(j, dir, () => {}, options);
   if (!result) return undefined;
   const staged = await stagedRows(async (db) => {
-    await loadOtelStaging(db, result.staging);
+    await loadOtelStaging(db, result.staging, result.outcome);
     await loadStagingFiles(db, [j.stagingFile]);
   });
   return { outcome: result.outcome, staged, quarantine: readLines(j.quarantineFile) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellValue, splitCsvRecord } from '../../src/data/readers/csv.ts';
 import { withoutMissing } from '../../src/data/readers/source.ts';
-import { EVENT_TYPES, FIELD_NAMES, validateEvent, type CanonicalEvent } from '../../src/data/schema.ts';
+import { EVENT_TYPES, FIELD_NAMES, validateEvent, zodValidation, type CanonicalEvent } from '../../src/data/schema.ts';
 import { ev, type Row } from './helpers.ts';
 
 // events.md "Fields", "Event types" and "Values", rule by rule.
@@ -255,5 +255,44 @@ describe('CSV records (splitCsvRecord)', () => {
   it('says when a record ends inside a quoted cell', () => {
     expect(splitCsvRecord('a,"open cell').complete).toBe(false);
     expect(splitCsvRecord('a,"closed "" quote"').complete).toBe(true);
+  });
+});
+
+describe('the plain-case check in front of zod', () => {
+  // A seeded generator of candidates near the rules' edges; validateEvent must give exactly what zod alone gives.
+  let seed = 20_261_126;
+  const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const numbers = [0, -0, 1, 2.5, -1, -0.5, 7, 1e300, 2 ** 60, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const values: Record<string, readonly unknown[]> = {
+    string: ['x', ' ', 'conv-1', '', 5, true, null, undefined],
+    type: [...EVENT_TYPES, 'nope', 5],
+    number: [...numbers, '5', true, null],
+    integer: [...numbers, '3', null],
+    boolean: [true, false, 'true', 0, null],
+    timestamp: [1_772_445_600_000, 1_772_445_600_000.9, -1, 0, 1e20, Number.NaN, '2026-03-02T10:00:00Z', '2026-03-02T10:00:00', '2026-02-30T10:00:00Z', '2026-03-02 10:00:00.123456+01:00', true],
+  };
+  const kinds: Record<string, string> = { event_id: 'string', ts: 'timestamp', conversation_id: 'string', type: 'type', name: 'string', success: 'boolean', latency_ms: 'number', tokens_in: 'integer', cost_usd: 'number', score: 'number', scale_max: 'number', user_id: 'string', fallback: 'boolean' };
+
+  it('gives the same result as the zod schema alone on 20,000 candidates', () => {
+    let plainlyAccepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const candidate: Row = { event_id: `e${i}`, ts: 1_772_445_600_000, conversation_id: 'c', type: pick(EVENT_TYPES) };
+      for (const [field, kind] of Object.entries(kinds)) {
+        const r = random();
+        if (r < 0.3) candidate[field] = pick(values[kind]);
+        else if (r < 0.4 && !['event_id', 'ts', 'type'].includes(field)) delete candidate[field];
+        else if (r < 0.55 && ['success', 'name', 'score', 'scale_max'].includes(field)) candidate[field] = field === 'success' ? true : field === 'name' ? 'n' : field === 'score' ? 3 : 5;
+      }
+      if (random() < 0.02) candidate.surprise = 1;
+      const forZod = { ...candidate };
+      if (forZod.type === 'health_check') delete forZod.conversation_id; // as validateEvent does first
+      const viaZod = zodValidation(forZod);
+      const viaBoth = validateEvent({ ...candidate });
+      expect(viaBoth, JSON.stringify(candidate)).toStrictEqual(viaZod);
+      if (viaZod.ok) plainlyAccepted++;
+    }
+    // Enough of them valid for the check to have been exercised.
+    expect(plainlyAccepted).toBeGreaterThan(1_000);
   });
 });

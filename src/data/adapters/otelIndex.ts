@@ -7,8 +7,8 @@ import type { OtelOptions } from './options.ts';
  * (user id, dimensions) and its earliest mapped span, which starts the conversation when it is the earliest of
  * the conversation's traces. Memory grows with the number of traces, not with the size of the file.
  *
- * The facts are plain data: the parts of a file read in parallel (src/data/otelIngest.ts) each learn their own,
- * and `mergeFacts` joins them in file order into what one reading of the whole file learns.
+ * otelReader learns them from a whole file; src/data/otelIngest.ts learns them per chunk in its workers and
+ * joins the chunks' facts in SQL, by the same rules.
  */
 export interface TraceFacts {
   /** The value of the highest-priority conversation key seen on the trace's spans (the first such span's). */
@@ -24,16 +24,15 @@ export interface TraceFacts {
   origin?: SpanOrigin;
 }
 
-/** Where a trace's earliest mapped span was read (a part of the file and its record there) and what it carries itself. */
+/** Where a trace's earliest mapped span was read and what it carries itself. */
 export interface SpanOrigin {
-  chunk: number;
-  /** The span's record ordinal within its chunk (1-based), and the slot its conversation_started event takes there. */
+  /** The span's record ordinal (1-based), and the slot its conversation_started event takes there (see Tally). */
   rec: number;
   slot: number;
   /** The span's own field values (see ownFields). */
   own: Record<string, string>;
-  /** The span as read, kept only when the conversation_started event built from it fails validation (for the quarantine). */
-  raw?: unknown;
+  /** The span as read, for the quarantine should the conversation_started event built from it fail validation. */
+  raw: unknown;
 }
 
 const earlier = (a: { start: bigint; span: string }, b: { start: bigint; span: string }) => a.start < b.start || (a.start === b.start && a.span < b.span);
@@ -99,59 +98,17 @@ export class TraceFactsBuilder {
   }
 }
 
-/** Merges the facts of a later part of a file into those of the parts before it (`into` changes). */
-export function mergeFacts(into: Map<string, TraceFacts>, later: Map<string, TraceFacts>): void {
-  for (const [traceId, next] of later) {
-    const facts = into.get(traceId);
-    if (!facts) {
-      into.set(traceId, next);
-      continue;
-    }
-    if (next.rank < facts.rank) {
-      facts.conv = next.conv;
-      facts.rank = next.rank;
-    }
-    if (next.values) {
-      facts.values ??= {};
-      for (const field in next.values) facts.values[field] ??= next.values[field];
-    }
-    if (next.firstStart !== undefined && (facts.firstStart === undefined || earlier({ start: next.firstStart, span: next.firstSpan! }, { start: facts.firstStart, span: facts.firstSpan! }))) {
-      facts.firstStart = next.firstStart;
-      facts.firstSpan = next.firstSpan;
-      facts.origin = next.origin;
-    }
-  }
-}
-
-/** The earliest mapped span of a conversation, which yields its `conversation_started`. */
-export interface ConversationStart {
-  conversationId: string;
-  traceId: string;
-  spanId: string;
-  start: bigint;
-  origin?: SpanOrigin;
-  /** The values the span's trace shares (for the fields the span lacks). */
-  inherited: Record<string, string>;
-}
-
-export interface OtelIndex extends Contexts {
-  /** Every conversation's start, in no particular order. */
-  starts(): ConversationStart[];
-  /** The traces whose spans share a conversation key or field values, with those. */
-  shared(): Iterable<[string, TraceFacts]>;
-}
-
-/** The index of a whole file's facts: each span's context, and each conversation's start. */
-export function otelIndex(traces: Map<string, TraceFacts>): OtelIndex {
+/** The index of a whole file's facts: each span's context. */
+export function otelIndex(traces: Map<string, TraceFacts>): Contexts {
   const conversationOf = (traceId: string) => traces.get(traceId)?.conv ?? traceId;
-  const firsts = new Map<string, ConversationStart & { given: boolean }>();
+  const firsts = new Map<string, { traceId: string; spanId: string; start: bigint; given: boolean }>();
   for (const [traceId, facts] of traces) {
     if (facts.firstStart !== undefined) {
       const conversationId = conversationOf(traceId);
       const best = firsts.get(conversationId);
       const mine = { start: facts.firstStart, span: `${traceId}:${facts.firstSpan}` };
       if (!best || earlier(mine, { start: best.start, span: `${best.traceId}:${best.spanId}` }))
-        firsts.set(conversationId, { conversationId, traceId, spanId: facts.firstSpan!, start: facts.firstStart, origin: facts.origin, inherited: facts.values ?? {}, given: false });
+        firsts.set(conversationId, { traceId, spanId: facts.firstSpan!, start: facts.firstStart, given: false });
       facts.firstStart = facts.firstSpan = facts.origin = undefined;
     }
     // What the spans still to map need is only what a trace's spans share.
@@ -168,13 +125,11 @@ export function otelIndex(traces: Map<string, TraceFacts>): OtelIndex {
       if (first) best.given = true;
       return { conversationId, first, inherited: facts?.values ?? {} };
     },
-    starts: () => [...firsts.values()],
-    shared: () => traces.entries(),
   };
 }
 
 /** Builds the index of spans given in file order (for tests; the readers feed a TraceFactsBuilder themselves). */
-export function buildIndex(spans: Iterable<Span>, options: OtelOptions): OtelIndex {
+export function buildIndex(spans: Iterable<Span>, options: OtelOptions): Contexts {
   const builder = new TraceFactsBuilder(options);
   for (const span of spans) builder.add(span);
   return otelIndex(builder.traces);
