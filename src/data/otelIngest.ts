@@ -305,7 +305,7 @@ class ChunkPool {
 
   constructor(setups: WorkerSetup[]) {
     this.workers = setups.map((setup) => {
-      const entry = { worker: new Worker(new URL('./otelIngestWorker.ts', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 256 } }), busy: 0 };
+      const entry = { worker: new Worker(new URL('./otelIngestWorker.ts', import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 128 } }), busy: 0 };
       entry.worker.on('message', (message: ChunkResult | { failed: { message: string; user: boolean } } | { closed: true }) => {
         if ('closed' in message) return;
         entry.busy--;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors.ts';
-import { candidateValues, nanosToMs, Tally } from './adapters/common.ts';
+import { nanosToMs, Tally } from './adapters/common.ts';
 import { lineUnits, wholeValue } from './adapters/json.ts';
 import { conversationStart, itemRecords, ownFields, wantedKeys, type Contexts, type OtelRecord } from './adapters/otel.ts';
 import { TraceFactsBuilder, type SpanOrigin, type TraceFacts } from './adapters/otelIndex.ts';
@@ -39,10 +39,13 @@ function factsRow(chunk: number, traceId: string, facts: TraceFacts): string {
   const row: Record<string, unknown> = { chunk, trace_id: traceId, conv: facts.conv, rank: facts.conv === undefined ? undefined : facts.rank, ...facts.values };
   const origin = facts.origin;
   if (origin) {
-    Object.assign(row, { first_start: facts.firstStart!.toString(), first_span: facts.firstSpan, rec: origin.rec, slot: origin.slot });
+    row.first_start = facts.firstStart!.toString();
+    row.first_span = facts.firstSpan;
+    row.rec = origin.rec;
+    row.slot = origin.slot;
     for (const field in origin.own) row[`own_${field}`] = origin.own[field];
-    const event = conversationStart(`${traceId}:${facts.firstSpan}`, nanosToMs(facts.firstStart!), { conversation_id: traceId, ...origin.own });
-    const start = validateEvent(candidateValues(event, new Set()));
+    // Nothing in it is missing: it goes to validation as it is.
+    const start = validateEvent(conversationStart(`${traceId}:${facts.firstSpan}`, nanosToMs(facts.firstStart!), { conversation_id: traceId, ...origin.own }));
     if (start.ok) row.start_ms = start.event.ts;
     else Object.assign(row, { raw: JSON.stringify(origin.raw), reason: start.reason });
   }
@@ -79,7 +82,8 @@ function mapChunk(message: ChunkMessage): ChunkResult {
       return;
     }
     valid++;
-    rows.push(jsonLine({ chunk, k: record.ordinal, trace_id: from.trace, inherit: from.inherits, ...result.event }));
+    // The event is this row's alone: its bookkeeping goes in it (after its fields; DuckDB reads by name).
+    rows.push(jsonLine(Object.assign(result.event, { chunk, k: record.ordinal, trace_id: from.trace, inherit: from.inherits })));
   };
 
   let number = firstLine - 1;
@@ -96,12 +100,16 @@ function mapChunk(message: ChunkMessage): ChunkResult {
       for (const item of otelItems(unit, wanted)) {
         // Where the span's conversation_started event would go: after its own events (see spanEvents).
         let slot = { rec: 0, slot: 0 };
+        let mapped = false;
         for (const r of itemRecords(item, provisional, options)) {
           const records = tally.record(r.unit, r.raw, r.outcome);
-          if (r.unit === 'span') slot = { rec: tally.position, slot: records.length };
+          if (r.unit === 'span') {
+            slot = { rec: tally.position, slot: records.length };
+            mapped = !('skip' in r.outcome);
+          }
           for (const record of records) stage(record, r);
         }
-        if (item.kind === 'span') facts.add(item.span, (): SpanOrigin => ({ ...slot, own: ownFields(item.span, options), raw: item.raw }));
+        if (item.kind === 'span') facts.add(item.span, (): SpanOrigin => ({ ...slot, own: ownFields(item.span, options), raw: item.raw }), mapped);
       }
     }
   }

@@ -229,10 +229,11 @@ function plainlyValid(candidate: Record<string, unknown>): CanonicalEvent | unde
   if (REQUIRED_NAME.includes(type) && e.name === undefined) return undefined;
   if (type === 'feedback' && (e.score === undefined || e.scale_max === undefined)) return undefined;
   if (e.score !== undefined && e.scale_max !== undefined && ((e.score as number) < 0 || (e.score as number) > (e.scale_max as number))) return undefined;
-  return { ...candidate, ts } as CanonicalEvent;
+  candidate.ts = ts;
+  return candidate as CanonicalEvent;
 }
 
-/** Validates one event whose missing values were already removed. */
+/** Validates one event whose missing values were already removed; the candidate is the caller's to give up (it may become the event). */
 export function validateEvent(candidate: Record<string, unknown>): ValidationResult {
   if (candidate.type === 'health_check') delete candidate.conversation_id;
   const plain = plainlyValid(candidate);

@@ -202,42 +202,39 @@ export type OtelItem =
   | { kind: 'log'; log: LogRecord; raw: unknown; line: number }
   | { kind: 'unreadable'; error: string; raw: unknown; line: number };
 
-/** Unpacks one JSON unit (a request, a ResourceSpans element, an SDK span) into spans and log records. */
-export function* itemsOf(value: unknown, key: string | undefined, line: number, wanted?: Wanted): Generator<OtelItem> {
-  if (!isObject(value)) {
-    yield { kind: 'unreadable', error: `${at(line)}: not a JSON object`, raw: value, line };
-    return;
-  }
-  if (key === 'resourceSpans') return yield* resourceSpans(value, line, wanted);
-  if (key === 'resourceLogs') return yield* resourceLogs(value, line, wanted);
-  if (key === 'spans' || (key === '' && isSdkSpan(value)) || (key === undefined && isSdkSpan(value))) {
-    yield { kind: 'span', span: fromSdkSpan(value), raw: value, line };
-    return;
-  }
-  if (key === '' && (Array.isArray(value.scopeSpans) || Array.isArray(value.instrumentationLibrarySpans))) return yield* resourceSpans(value, line, wanted);
-  if (Array.isArray(value.resourceSpans) || Array.isArray(value.resourceLogs) || Array.isArray(value.spans)) {
-    for (const rs of Array.isArray(value.resourceSpans) ? value.resourceSpans : []) if (isObject(rs)) yield* resourceSpans(rs, line, wanted);
-    for (const rl of Array.isArray(value.resourceLogs) ? value.resourceLogs : []) if (isObject(rl)) yield* resourceLogs(rl, line, wanted);
-    for (const s of Array.isArray(value.spans) ? value.spans : []) if (isObject(s)) yield { kind: 'span', span: fromSdkSpan(s), raw: s, line };
-    return;
-  }
-  yield { kind: 'unreadable', error: `${at(line)}: neither an OTLP request (resourceSpans, resourceLogs) nor an SDK span`, raw: value, line };
+/**
+ * Unpacks one JSON unit (a request, a ResourceSpans element, an SDK span) into spans and log records (an array:
+ * a request holds hundreds of spans, and generator steps per span were a measurable share of reading).
+ */
+export function itemsOf(value: unknown, key: string | undefined, line: number, wanted?: Wanted): OtelItem[] {
+  if (!isObject(value)) return [{ kind: 'unreadable', error: `${at(line)}: not a JSON object`, raw: value, line }];
+  const out: OtelItem[] = [];
+  if (key === 'resourceSpans') resourceSpans(value, line, wanted, out);
+  else if (key === 'resourceLogs') resourceLogs(value, line, wanted, out);
+  else if (key === 'spans' || (key === '' && isSdkSpan(value)) || (key === undefined && isSdkSpan(value))) out.push({ kind: 'span', span: fromSdkSpan(value), raw: value, line });
+  else if (key === '' && (Array.isArray(value.scopeSpans) || Array.isArray(value.instrumentationLibrarySpans))) resourceSpans(value, line, wanted, out);
+  else if (Array.isArray(value.resourceSpans) || Array.isArray(value.resourceLogs) || Array.isArray(value.spans)) {
+    for (const rs of Array.isArray(value.resourceSpans) ? value.resourceSpans : []) if (isObject(rs)) resourceSpans(rs, line, wanted, out);
+    for (const rl of Array.isArray(value.resourceLogs) ? value.resourceLogs : []) if (isObject(rl)) resourceLogs(rl, line, wanted, out);
+    for (const s of Array.isArray(value.spans) ? value.spans : []) if (isObject(s)) out.push({ kind: 'span', span: fromSdkSpan(s), raw: s, line });
+  } else out.push({ kind: 'unreadable', error: `${at(line)}: neither an OTLP request (resourceSpans, resourceLogs) nor an SDK span`, raw: value, line });
+  return out;
 }
 
-function* resourceSpans(rs: Record<string, unknown>, line: number, wanted: Wanted): Generator<OtelItem> {
+function resourceSpans(rs: Record<string, unknown>, line: number, wanted: Wanted, out: OtelItem[]): void {
   const resource = isObject(rs.resource) ? keyValues(rs.resource.attributes, wanted) : {};
   const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
   for (const scope of scopes)
     if (isObject(scope) && Array.isArray(scope.spans))
-      for (const span of scope.spans) if (isObject(span)) yield { kind: 'span', span: fromOtlpSpan(span, resource, wanted), raw: span, line };
+      for (const span of scope.spans) if (isObject(span)) out.push({ kind: 'span', span: fromOtlpSpan(span, resource, wanted), raw: span, line });
 }
 
-function* resourceLogs(rl: Record<string, unknown>, line: number, wanted: Wanted): Generator<OtelItem> {
+function resourceLogs(rl: Record<string, unknown>, line: number, wanted: Wanted, out: OtelItem[]): void {
   const resource = isObject(rl.resource) ? keyValues(rl.resource.attributes, wanted) : {};
   const scopes = Array.isArray(rl.scopeLogs) ? rl.scopeLogs : Array.isArray(rl.instrumentationLibraryLogs) ? rl.instrumentationLibraryLogs : [];
   for (const scope of scopes)
     if (isObject(scope) && Array.isArray(scope.logRecords))
-      for (const log of scope.logRecords) if (isObject(log)) yield { kind: 'log', log: fromOtlpLog(log, resource, wanted), raw: log, line };
+      for (const log of scope.logRecords) if (isObject(log)) out.push({ kind: 'log', log: fromOtlpLog(log, resource, wanted), raw: log, line });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -262,7 +259,8 @@ export const text = (v: unknown): string | undefined =>
 /** The canonical string fields an attribute can carry, with the keys the options name for each. */
 export function fieldKeys(options: OtelOptions): [string, readonly string[]][] {
   let keys = fieldKeysOf.get(options);
-  if (!keys) fieldKeysOf.set(options, (keys = [['user_id', options.user_id_keys], ...Object.entries(options.dimension_keys)]));
+  // A field no key names never has a value: it is left out, which spares every span a look at it.
+  if (!keys) fieldKeysOf.set(options, (keys = ([['user_id', options.user_id_keys], ...Object.entries(options.dimension_keys)] as [string, string[]][]).filter(([, k]) => k.length > 0)));
   return keys;
 }
 
@@ -277,13 +275,6 @@ export function ownFields(span: Pick<Span, 'attributes' | 'resource'>, options: 
     if (v !== undefined) own[field] = v;
   }
   return own;
-}
-
-/** A span's own field values, completed with those its trace shares (`SpanContext.inherited`). */
-export function withInherited(own: Record<string, string>, inherited: Record<string, string>, options: OtelOptions): CanonicalCandidate {
-  const fields: CanonicalCandidate = {};
-  for (const [field] of fieldKeys(options)) fields[field] = own[field] ?? inherited[field];
-  return fields;
 }
 
 /** The `conversation_started` event of a conversation whose earliest mapped span is `spanKey` (trace:span). */
@@ -327,7 +318,8 @@ export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, l
   if (span.start === undefined) return { error: `${where()}: no start time (startTimeUnixNano)` };
   const id = `${span.traceId}:${span.spanId}`;
   const ts = nanosToMs(span.start);
-  const common: CanonicalCandidate = { conversation_id: ctx.conversationId, ...withInherited(ownFields(span, options), ctx.inherited, options) };
+  // The span's own values, else those its trace shares.
+  const common: CanonicalCandidate = { conversation_id: ctx.conversationId, ...ctx.inherited, ...ownFields(span, options) };
   const failed = span.status === 'error' || attribute(span, ['error.type']) !== undefined;
   const latency = span.end !== undefined ? nanosDiffMs(span.start, span.end) : undefined;
   const usage = {
@@ -494,31 +486,30 @@ export interface OtelRecord {
 }
 
 /** The source records of one item in reading order: a span, then its evaluation events; a log record; an unreadable unit. */
-export function* itemRecords(item: OtelItem, contexts: Contexts, options: OtelOptions): Generator<OtelRecord> {
-  if (item.kind === 'unreadable') {
-    yield { unit: 'unreadable record', raw: item.raw, outcome: { error: item.error } };
-  } else if (item.kind === 'span') {
-    const span = item.span;
-    const ctx: SpanContext = span.traceId ? contexts.context(span) : { conversationId: '', first: false, inherited: {} };
-    yield { unit: 'span', raw: item.raw, outcome: spanEvents(span, ctx, options, item.line), trace: span.traceId, inherits: true };
-    for (const [i, event] of span.events.entries()) {
-      if (event.name !== EVALUATION_EVENT) continue;
-      const outcome = evaluationEvent(
-        event.attributes,
-        {
-          eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
-          time: event.time ?? span.end ?? span.start,
-          conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
-          describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
-        },
-        options,
-      );
-      yield { unit: 'span event', raw: event, outcome, trace: span.traceId };
-    }
-  } else {
+export function itemRecords(item: OtelItem, contexts: Contexts, options: OtelOptions): OtelRecord[] {
+  if (item.kind === 'unreadable') return [{ unit: 'unreadable record', raw: item.raw, outcome: { error: item.error } }];
+  if (item.kind === 'log') {
     const log = item.log;
     const own = ownLogConversation(log, options);
     const conversationId = own ?? (log.traceId ? contexts.conversationOf(log.traceId) : undefined);
-    yield { unit: 'log record', raw: item.raw, outcome: logEvents(log, conversationId, options, item.line), trace: own === undefined ? log.traceId : undefined };
+    return [{ unit: 'log record', raw: item.raw, outcome: logEvents(log, conversationId, options, item.line), trace: own === undefined ? log.traceId : undefined }];
   }
+  const span = item.span;
+  const ctx: SpanContext = span.traceId ? contexts.context(span) : { conversationId: '', first: false, inherited: {} };
+  const records: OtelRecord[] = [{ unit: 'span', raw: item.raw, outcome: spanEvents(span, ctx, options, item.line), trace: span.traceId, inherits: true }];
+  for (const [i, event] of span.events.entries()) {
+    if (event.name !== EVALUATION_EVENT) continue;
+    const outcome = evaluationEvent(
+      event.attributes,
+      {
+        eventId: `${span.traceId}:${span.spanId}:evaluation:${i}`,
+        time: event.time ?? span.end ?? span.start,
+        conversationId: span.traceId && span.spanId ? ctx.conversationId : undefined,
+        describe: `evaluation event of span ${span.traceId ?? '?'}:${span.spanId ?? '?'} (${at(item.line)})`,
+      },
+      options,
+    );
+    records.push({ unit: 'span event', raw: event, outcome, trace: span.traceId });
+  }
+  return records;
 }

@@ -62,8 +62,11 @@ export class TraceFactsBuilder {
     return facts;
   }
 
-  /** Adds a span; `origin` is asked for only when the span becomes its trace's earliest mapped span. */
-  add(span: Span, origin?: () => SpanOrigin): void {
+  /**
+   * Adds a span; `origin` is asked for only when the span becomes its trace's earliest mapped span. `mapped`: whether
+   * the span maps to events, when the caller has classified it already.
+   */
+  add(span: Span, origin?: () => SpanOrigin, mapped?: boolean): void {
     const traceId = span.traceId;
     if (!traceId) return;
     // The trace is looked up at most once per span, and only when the span has something to record.
@@ -87,7 +90,7 @@ export class TraceFactsBuilder {
       facts.values ??= {};
       facts.values[field] ??= this.intern(v);
     }
-    if (span.spanId && span.start !== undefined && !('skip' in classifySpan(span, this.options))) {
+    if (span.spanId && span.start !== undefined && (mapped ?? !('skip' in classifySpan(span, this.options)))) {
       const facts = trace();
       if (facts.firstStart === undefined || earlier({ start: span.start, span: span.spanId }, { start: facts.firstStart, span: facts.firstSpan! })) {
         facts.firstStart = span.start;
