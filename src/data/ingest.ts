@@ -170,9 +170,15 @@ export interface IngestResult {
  * stays that of the inputs.
  */
 export async function ingest(inputs: { input: InputFile; sha256?: string }[], workDir: string, progress: IngestProgress, db: Db, parallelism = os.availableParallelism()): Promise<IngestResult> {
-  // An input not hashed yet is hashed while it is read: the hash only goes into the manifest.
-  const hashes = inputs.map(({ input, sha256 }) => (sha256 === undefined ? hashFile(input.path) : Promise.resolve(sha256)));
-  for (const hash of hashes) hash.catch(() => {}); // awaited after the reading, which reports a file it cannot read first
+  // An input not hashed yet is hashed while it is read (the hash only goes into the manifest); the parallel
+  // OpenTelemetry reading hashes a plain file from the bytes it reads itself.
+  const hashes: (Promise<string> | undefined)[] = [];
+  const hashBeside = (job: IngestJob) => {
+    if (job.sha256) return;
+    const hash = hashFile(job.input.path);
+    hash.catch(() => {}); // awaited after the reading, which reports a file it cannot read first
+    hashes[job.src] = hash;
+  };
   const jobs: IngestJob[] = inputs.map(({ input, sha256 }, src) => ({
     input,
     sha256: sha256 ?? '',
@@ -198,6 +204,7 @@ export async function ingest(inputs: { input: InputFile; sha256?: string }[], wo
     while (next < inJs.length && !failed) {
       const job = inJs[next++];
       progress.fileStarted(job.input, job.src, jobs.length);
+      hashBeside(job);
       outcomes[job.src] = workers > 1 ? await inWorker(job, progress) : await ingestFile(job, (n) => progress.rows(n));
     }
   };
@@ -205,6 +212,7 @@ export async function ingest(inputs: { input: InputFile; sha256?: string }[], wo
     for (const job of inSql) {
       if (failed) return;
       progress.fileStarted(job.input, job.src, jobs.length);
+      hashBeside(job);
       outcomes[job.src] = (await ingestNdjsonInSql(db, job, (p) => progress.percent?.(p))) ?? (await ingestFile(job, (n) => progress.rows(n)));
       progress.rows(outcomes[job.src].stats.read);
     }
@@ -216,12 +224,13 @@ export async function ingest(inputs: { input: InputFile; sha256?: string }[], wo
       progress.fileStarted(job.input, job.src, jobs.length);
       const parallel = await ingestOtelInParallel(job, workDir, (n) => progress.rows(n), { parallelism });
       if (parallel) otelStaging.push(parallel.staging);
+      if (!parallel?.outcome.stats.sha256) hashBeside(job);
       outcomes[job.src] = parallel?.outcome ?? (await ingestFile(job, (n) => progress.rows(n)));
     }
   };
   const settled = await Promise.allSettled([lane(sqlLane), lane(otelLane), ...Array.from({ length: workers }, () => lane(jsLane))]);
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
-  for (const [src, outcome] of outcomes.entries()) outcome.stats.sha256 = await hashes[src];
+  for (const [src, outcome] of outcomes.entries()) if (hashes[src]) outcome.stats.sha256 = await hashes[src];
   for (const outcome of outcomes) for (const warning of outcome.warnings) progress.warn(warning);
   for (const staging of otelStaging) await loadOtelStaging(db, staging, outcomes[staging.job.src]);
   await loadStagingFiles(db, jobs.map((j) => j.stagingFile));

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,7 +59,11 @@ export type ChunkResult = MappedChunk | { chunk: number; notLineDelimited: numbe
 /** What the workers wrote of one OpenTelemetry input, for `loadOtelStaging`. */
 export interface OtelStaging {
   job: IngestJob;
-  /** Rows: `chunk`, `k` (the row's ordinal within its chunk), `trace_id`, `inherit` and the event. */
+  /**
+   * Rows: `chunk`, `k` (the row's ordinal within its chunk), `via` and the event. `via` 1: its conversation id is
+   * its trace's id, for its trace's conversation to replace; 2: its user id and dimensions also fall back to the
+   * values the trace shares.
+   */
   rowFiles: string[];
   /** Per chunk and trace: `conv`, `rank`, the shared values, and the earliest span (`first_start`, `first_span`, `rec`, `slot`, `own_*`, `start_ms` or `raw` and `reason`). */
   factsFiles: string[];
@@ -94,6 +99,8 @@ export async function ingestOtelInParallel(
   const pool = new ChunkPool(workers);
 
   const stat: InputStats = { path: input.path, format: input.format, sha256: job.sha256, read: 0, valid: 0, quarantined: 0 };
+  // A plain file not hashed yet is hashed from the bytes read here (lineChunks), once.
+  const hash = job.sha256 || isGzipFile(input.path) ? undefined : crypto.createHash('sha256');
   const sourceStats = emptyStats();
   const unknownFields = new Set<string>();
   /** Source records before each chunk: a chunk's record ordinals become the file's. */
@@ -118,7 +125,7 @@ export async function ingestOtelInParallel(
     try {
       let chunk = 0;
       let line = 1;
-      for await (const { chunk: bytes, lineBreaks } of lineChunks(input.path, chunkBytes)) {
+      for await (const { chunk: bytes, lineBreaks } of lineChunks(input.path, chunkBytes, hash)) {
         await pool.send({ ...bytes, chunk: chunk++, firstLine: line }, take);
         if (!lineDelimited) break;
         line += lineBreaks;
@@ -129,6 +136,7 @@ export async function ingestOtelInParallel(
     }
     if (!lineDelimited) return undefined;
 
+    if (hash) stat.sha256 = hash.digest('hex');
     const chunksFile = path.join(workDir, `otel-${src}-chunks.ndjson`);
     fs.writeFileSync(chunksFile, recordsBefore.map((records, chunk) => `{"chunk":${chunk},"base":${records * EVENT_SLOTS},"records":${records}}\n`).join(''));
 
@@ -176,16 +184,16 @@ export async function loadOtelStaging(db: Db, staging: OtelStaging, outcome: Fil
       arg_min(conv, rank * 4294967296 + chunk) FILTER (WHERE conv IS NOT NULL) AS conv${inherited.map((f) => `, ${firstOf(f)}`).join('')}
     FROM ${t('facts')} GROUP BY trace_id`);
 
-  const rows = json(staging.rowFiles, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['trace_id', 'VARCHAR'], ['inherit', 'BOOLEAN'], ...FIELD_NAMES.map((f): [string, string] => [f, f === 'ts' ? 'BIGINT' : duckType(f)])]);
+  const rows = json(staging.rowFiles, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['via', 'INTEGER'], ...FIELD_NAMES.map((f): [string, string] => [f, f === 'ts' ? 'BIGINT' : duckType(f)])]);
   const value = (f: (typeof FIELD_NAMES)[number]) => {
     if (f === 'ts') return 'epoch_ms(r.ts)::TIMESTAMPTZ';
-    if (f === 'conversation_id') return 'CASE WHEN r.trace_id IS NULL THEN r.conversation_id ELSE coalesce(tr.conv, r.conversation_id) END';
-    if (inherited.includes(f)) return `CASE WHEN r.inherit THEN coalesce(r.${f}, tr.${f}) ELSE r.${f} END`;
+    if (f === 'conversation_id') return 'CASE WHEN r.via IS NULL THEN r.conversation_id ELSE coalesce(tr.conv, r.conversation_id) END';
+    if (inherited.includes(f)) return `CASE WHEN r.via = 2 THEN coalesce(r.${f}, tr.${f}) ELSE r.${f} END`;
     return `r.${f}`;
   };
   const seq0 = seqOf(job.src, 0);
   await db.run(`INSERT INTO staged SELECT ${seq0} + c.base + r.k, ${job.src}, c.base + r.k, ${FIELD_NAMES.map(value).join(', ')}, true, NULL
-    FROM ${rows} r JOIN ${t('chunks')} c ON r.chunk = c.chunk LEFT JOIN ${t('traces')} tr ON r.trace_id = tr.trace_id`);
+    FROM ${rows} r JOIN ${t('chunks')} c ON r.chunk = c.chunk LEFT JOIN ${t('traces')} tr ON r.conversation_id = tr.trace_id`);
 
   // Each conversation's start: its earliest mapped span (by start, then trace and span id; its first copy).
   await db.run(`CREATE TEMP TABLE ${t('starts')} AS
@@ -224,33 +232,43 @@ export async function loadOtelStaging(db: Db, staging: OtelStaging, outcome: Fil
 
 /**
  * A file's chunks of whole lines of about `size` bytes (the last may lack its line break), with the number of line
- * breaks in each. A plain file's chunks are byte ranges the worker reads itself; a gzip file's are its
- * decompressed bytes, moved to the worker.
+ * breaks in each. A plain file's chunks are byte ranges the worker reads itself (and `hash` takes its bytes in
+ * order); a gzip file's are its decompressed bytes, moved to the worker.
  */
-async function* lineChunks(file: string, size: number): AsyncGenerator<{ chunk: ChunkBytes; lineBreaks: number }> {
+async function* lineChunks(file: string, size: number, hash?: crypto.Hash): AsyncGenerator<{ chunk: ChunkBytes; lineBreaks: number }> {
   try {
     if (isGzipFile(file)) {
       for await (const bytes of cutAtLines(openInput(file) as AsyncIterable<Buffer>, size)) yield { chunk: { bytes }, lineBreaks: countLineBreaks(Buffer.from(bytes)) };
-    } else yield* fileRanges(file, size);
+    } else yield* fileRanges(file, size, hash);
   } catch (error) {
     throw readFailure(file, error);
   }
 }
 
 /** A plain file's ranges of whole lines, read here once through one buffer to count their line breaks. */
-function* fileRanges(file: string, size: number): Generator<{ chunk: ChunkBytes; lineBreaks: number }> {
+function* fileRanges(file: string, size: number, hash?: crypto.Hash): Generator<{ chunk: ChunkBytes; lineBreaks: number }> {
   const fd = fs.openSync(file, 'r');
   const buffer = Buffer.allocUnsafe(size);
+  let hashed = 0;
+  /** Reads `size` bytes at `at` into the buffer; the hash takes those it has not had yet. */
+  const read = (at: number) => {
+    const n = fs.readSync(fd, buffer, 0, size, at);
+    if (hash && at + n > hashed) {
+      hash.update(buffer.subarray(hashed - at, n));
+      hashed = at + n;
+    }
+    return n;
+  };
   try {
     for (let offset = 0; ; ) {
-      const n = fs.readSync(fd, buffer, 0, size, offset);
+      const n = read(offset);
       if (n === 0) return;
       // A range ends after the last line break of its block, or at the end of the file.
       let length = n < size ? n : buffer.lastIndexOf(10) + 1;
       let lineBreaks = countLineBreaks(buffer.subarray(0, length));
       // A line longer than a block: the range runs to its end.
       for (let at = offset + n; length === 0; ) {
-        const m = fs.readSync(fd, buffer, 0, size, at);
+        const m = read(at);
         const nl = buffer.subarray(0, m).indexOf(10);
         if (nl !== -1 || m === 0) {
           length = at - offset + (nl === -1 ? 0 : nl + 1);

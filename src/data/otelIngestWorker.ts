@@ -23,7 +23,8 @@ const factsOut = fs.openSync(factsFile, 'w');
 
 /**
  * Until the whole file's traces are known, a span's conversation is its trace id and it inherits nothing; its
- * rows name the trace, and otelIngest.ts puts in what the trace shares once every chunk is read.
+ * rows say so (`via`), and otelIngest.ts puts in what the trace shares once every chunk is read. So a row whose
+ * conversation comes from its trace holds that trace's id as its conversation id.
  */
 const provisional: Contexts = {
   context: (span) => ({ conversationId: span.traceId!, first: false, inherited: {} }),
@@ -83,7 +84,7 @@ function mapChunk(message: ChunkMessage): ChunkResult {
     }
     valid++;
     // The event is this row's alone: its bookkeeping goes in it (after its fields; DuckDB reads by name).
-    rows.push(jsonLine(Object.assign(result.event, { chunk, k: record.ordinal, trace_id: from.trace, inherit: from.inherits })));
+    rows.push(jsonLine(Object.assign(result.event, { chunk, k: record.ordinal, via: from.trace === undefined ? undefined : from.inherits ? 2 : 1 })));
   };
 
   let number = firstLine - 1;

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -225,6 +226,15 @@ describe('reading OpenTelemetry in parallel chunks stages what reading it in ord
     for (const file of ['otel_genai/otlp-proto-example-trace.json', 'otel_genai/promptfoo_production-traces.otlp.json']) {
       const text = JSON.stringify(JSON.parse(fs.readFileSync(sample(file), 'utf8')));
       await expectSamePaths(writeFile(tmpDir('otel-sample'), path.basename(file), text));
+    }
+  });
+
+  it("hashes a plain file from the bytes it reads, when the file's hash is not known yet", async () => {
+    const dir = tmpDir('otel-hash');
+    const file = writeFile(dir, 'hard.jsonl', hardExport());
+    for (const chunkBytes of [300, 4096, 1 << 20]) {
+      const result = await ingestOtelInParallel({ ...job(file, dir), sha256: '' }, dir, () => {}, { parallelism: 2, chunkBytes });
+      expect(result!.outcome.stats.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
     }
   });
 
