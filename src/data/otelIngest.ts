@@ -73,7 +73,7 @@ export interface OtelStaging {
   inherited: string[];
 }
 
-const CHUNK_BYTES = 4 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads an OpenTelemetry input in parallel chunks; undefined when the file is not one JSON value per line (a

@@ -56,6 +56,7 @@ export const EVALUATION_EVENT = 'gen_ai.evaluation.result';
 /** An OTLP AnyValue as a plain value (int64 strings become numbers). */
 export function anyValue(v: unknown): unknown {
   if (!isObject(v)) return undefined;
+  if (typeof v.stringValue === 'string') return v.stringValue; // the usual case first
   if ('stringValue' in v) return v.stringValue;
   if ('intValue' in v) return num(v.intValue);
   if ('doubleValue' in v) return num(v.doubleValue);
@@ -73,7 +74,10 @@ export type Wanted = ReadonlySet<string> | undefined;
 export function keyValues(list: unknown, wanted?: Wanted): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (Array.isArray(list))
-    for (const kv of list) if (isObject(kv) && typeof kv.key === 'string' && (!wanted || wanted.has(kv.key))) out[kv.key] = anyValue(kv.value);
+    for (const kv of list) {
+      const key = isObject(kv) ? kv.key : undefined;
+      if (typeof key === 'string' && (!wanted || wanted.has(key))) out[key] = anyValue(kv.value);
+    }
   return out;
 }
 
