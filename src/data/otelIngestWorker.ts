@@ -6,7 +6,7 @@ import { isUserError } from '../errors.ts';
 import { nanosToMs, Tally } from './adapters/common.ts';
 import { lineUnits, wholeValue } from './adapters/json.ts';
 import { conversationStart, itemRecords, ownFields, wantedKeys, type Contexts, type OtelRecord } from './adapters/otel.ts';
-import { TraceFactsBuilder, type SpanOrigin, type TraceFacts } from './adapters/otelIndex.ts';
+import { TraceFactsBuilder, type TraceFacts } from './adapters/otelIndex.ts';
 import { otelItems } from './adapters/otelReader.ts';
 import { jsonLine } from './ingest.ts';
 import { isBlank } from './readers/lines.ts';
@@ -110,7 +110,10 @@ function mapChunk(message: ChunkMessage): ChunkResult {
           }
           for (const record of records) stage(record, r);
         }
-        if (item.kind === 'span') facts.add(item.span, (): SpanOrigin => ({ ...slot, own: ownFields(item.span, options), raw: item.raw }), mapped);
+        if (item.kind === 'span') {
+          const earliest = facts.add(item.span, mapped);
+          if (earliest) earliest.origin = { ...slot, own: ownFields(item.span, options), raw: item.raw };
+        }
       }
     }
   }

@@ -63,20 +63,19 @@ export class TraceFactsBuilder {
   }
 
   /**
-   * Adds a span; `origin` is asked for only when the span becomes its trace's earliest mapped span. `mapped`: whether
-   * the span maps to events, when the caller has classified it already.
+   * Adds a span. Returns its trace's facts when the span becomes the trace's earliest mapped span, for a caller
+   * that notes where it was read (`origin`). `mapped`: whether the span maps to events, when the caller knows.
    */
-  add(span: Span, origin?: () => SpanOrigin, mapped?: boolean): void {
+  add(span: Span, mapped?: boolean): TraceFacts | undefined {
     const traceId = span.traceId;
-    if (!traceId) return;
-    // The trace is looked up at most once per span, and only when the span has something to record.
-    let found: TraceFacts | undefined;
-    const trace = () => (found ??= this.facts(traceId));
+    if (!traceId) return undefined;
+    // The trace's facts are made only when the span has something to record.
+    let facts: TraceFacts | undefined;
     const keys = this.options.conversation_id_keys;
     for (let rank = 0; rank < keys.length; rank++) {
       const v = text(span.attributes[keys[rank]] ?? span.resource[keys[rank]]);
       if (v === undefined) continue;
-      const facts = trace();
+      facts ??= this.facts(traceId);
       if (rank < facts.rank) {
         facts.conv = this.intern(v);
         facts.rank = rank;
@@ -86,18 +85,18 @@ export class TraceFactsBuilder {
     for (const [field, keys] of this.fields) {
       const v = text(attribute(span, keys));
       if (v === undefined) continue;
-      const facts = trace();
+      facts ??= this.facts(traceId);
       facts.values ??= {};
       facts.values[field] ??= this.intern(v);
     }
-    if (span.spanId && span.start !== undefined && (mapped ?? !('skip' in classifySpan(span, this.options)))) {
-      const facts = trace();
-      if (facts.firstStart === undefined || earlier({ start: span.start, span: span.spanId }, { start: facts.firstStart, span: facts.firstSpan! })) {
-        facts.firstStart = span.start;
-        facts.firstSpan = span.spanId;
-        facts.origin = origin?.();
-      }
-    }
+    const { start, spanId } = span;
+    if (!spanId || start === undefined || !(mapped ?? !('skip' in classifySpan(span, this.options)))) return undefined;
+    facts ??= this.facts(traceId);
+    if (facts.firstStart !== undefined && (start > facts.firstStart || (start === facts.firstStart && spanId >= facts.firstSpan!))) return undefined;
+    facts.firstStart = start;
+    facts.firstSpan = spanId;
+    facts.origin = undefined;
+    return facts;
   }
 }
 
