@@ -324,14 +324,14 @@ export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, l
   const ts = nanosToMs(span.start);
   // The span's own values, else those its trace shares.
   const common: CanonicalCandidate = { conversation_id: ctx.conversationId, ...ctx.inherited, ...ownFields(span, options) };
-  const failed = span.status === 'error' || attribute(span, ['error.type']) !== undefined;
+  const failed = span.status === 'error' || attribute(span, ERROR_TYPE) !== undefined;
   const latency = span.end !== undefined ? nanosDiffMs(span.start, span.end) : undefined;
   const usage = {
     tokens_in: num(attribute(span, USAGE_KEYS[0])),
     tokens_out: num(attribute(span, USAGE_KEYS[1])),
     cost_usd: cost(span, options.cost_keys),
   };
-  const name = (keys: string[]) => text(attribute(span, keys));
+  const name = (keys: readonly string[]) => text(attribute(span, keys));
   let main: CanonicalCandidate;
   switch (kind.target) {
     case 'bot_message':
@@ -341,26 +341,26 @@ export function spanEvents(span: Span, ctx: SpanContext, options: OtelOptions, l
       main = { type: 'user_message', text: text(attribute(span, options.text_keys)) };
       break;
     case 'tool_call':
-      main = { type: 'tool_call', name: name(['gen_ai.tool.name']) ?? stripOperation(span.name, kind.operation), success: !failed, latency_ms: latency, ...usage };
+      main = { type: 'tool_call', name: name(TOOL_NAME) ?? stripOperation(span.name, kind.operation), success: !failed, latency_ms: latency, ...usage };
       break;
     case 'retrieval':
-      main = { type: 'retrieval', name: name(['gen_ai.data_source.id']), success: !failed, ...usage };
+      main = { type: 'retrieval', name: name(DATA_SOURCE), success: !failed, ...usage };
       break;
     case 'task':
-      main = { type: 'task', name: name(['gen_ai.agent.name', 'gen_ai.workflow.name']) ?? stripOperation(span.name, kind.operation), success: !failed };
+      main = { type: 'task', name: name(AGENT_NAME) ?? stripOperation(span.name, kind.operation), success: !failed };
       break;
   }
   const events: CanonicalCandidate[] = [{ event_id: id, ts, ...common, ...main }];
   if (failed) {
     // The component that failed: the tool, agent or index the event names, else the model's provider or the model.
-    const component = (typeof main.name === 'string' ? main.name : undefined) ?? name(['gen_ai.provider.name', 'gen_ai.system']) ?? common.model_version ?? kind.operation;
+    const component = (typeof main.name === 'string' ? main.name : undefined) ?? name(PROVIDER) ?? common.model_version ?? kind.operation;
     events.push({
       event_id: `${id}:error`,
       ts: span.end !== undefined ? nanosToMs(span.end) : ts,
       type: 'error',
       ...common,
       name: String(component),
-      error_code: text(attribute(span, ['error.type'])) ?? span.statusMessage,
+      error_code: text(attribute(span, ERROR_TYPE)) ?? span.statusMessage,
     });
   }
   // Last, so that the span's other events are numbered alike whether it starts its conversation or not.
@@ -373,7 +373,13 @@ const USAGE_KEYS = [
   ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
   ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
 ];
-const NAME_KEYS = ['gen_ai.tool.name', 'gen_ai.data_source.id', 'gen_ai.agent.name', 'gen_ai.workflow.name', 'gen_ai.provider.name', 'gen_ai.system'];
+/** The attributes that name what a span did or what failed (constants: spanEvents runs for every span). */
+const TOOL_NAME = ['gen_ai.tool.name'];
+const DATA_SOURCE = ['gen_ai.data_source.id'];
+const AGENT_NAME = ['gen_ai.agent.name', 'gen_ai.workflow.name'];
+const PROVIDER = ['gen_ai.provider.name', 'gen_ai.system'];
+const ERROR_TYPE = ['error.type'];
+const NAME_KEYS = [...TOOL_NAME, ...DATA_SOURCE, ...AGENT_NAME, ...PROVIDER];
 
 const stripOperation = (spanName: string, operation: string) => (spanName.startsWith(`${operation} `) ? spanName.slice(operation.length + 1) : spanName) || operation;
 
@@ -437,7 +443,7 @@ export function wantedKeys(options: OtelOptions): Set<string> {
     ...options.text_keys,
     ...USAGE_KEYS.flat(),
     ...NAME_KEYS,
-    'error.type',
+    ...ERROR_TYPE,
     'event.name',
     'gen_ai.evaluation.name',
     'gen_ai.evaluation.score.label',
