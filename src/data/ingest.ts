@@ -140,14 +140,24 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
     await sink.close();
   }
   onRows(stat.read);
-  if (isAdapterReader(reader)) {
-    // A platform export may hold records none of which is a chatbot event (traces of other services): a warning.
-    stat.source = reader.sourceStats;
-    if (reader.sourceStats.read === 0)
-      throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
-    if (stat.read === 0) warnings.push(`${input.path}: no chatbot events in it (${describeStats(input.format, reader.sourceStats)})`);
-  } else if (stat.read === 0) throw new UserError(noRows(input.path));
+  if (isAdapterReader(reader)) return platformOutcome(stat, reader.sourceStats, reader.unknownFields);
+  if (stat.read === 0) throw new UserError(noRows(input.path));
   if (reader.unknownFields.size) warnings.push(unknownFieldsWarning(input.path, reader.unknownFields));
+  return { stats: stat, warnings };
+}
+
+/**
+ * The outcome of a platform export read in full, with what was read from the source: a file with nothing of the
+ * format in it is the user's error; one whose records are none of them chatbot events (traces of other
+ * services), a warning.
+ */
+export function platformOutcome(stat: InputStats, source: SourceStats, unknownFields: ReadonlySet<string>): FileOutcome {
+  stat.source = source;
+  if (source.read === 0)
+    throw new UserError(`${stat.path}: nothing found to read as ${stat.format}; check that the file is such an export, or name its format with --from`);
+  const warnings: string[] = [];
+  if (stat.read === 0) warnings.push(`${stat.path}: no chatbot events in it (${describeStats(stat.format, source)})`);
+  if (unknownFields.size) warnings.push(unknownFieldsWarning(stat.path, unknownFields));
   return { stats: stat, warnings };
 }
 

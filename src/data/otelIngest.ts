@@ -5,12 +5,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sqlString, type Db } from '../db/connection.ts';
 import { UserError } from '../errors.ts';
-import { adapterOptions, describeStats, emptyStats, addStats, type SourceStats } from './adapters/index.ts';
+import { adapterOptions, emptyStats, addStats, type SourceStats } from './adapters/index.ts';
 import { EVENT_SLOTS, readHead } from './adapters/common.ts';
 import { fieldKeys } from './adapters/otel.ts';
 import type { OtelOptions } from './adapters/options.ts';
 import { duckType } from './columns.ts';
-import { quarantineEntry, RecordSink, seqOf, unknownFieldsWarning, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
+import { platformOutcome, quarantineEntry, RecordSink, seqOf, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
 import { isGzipFile, openInput, readFailure, type SourceRecord } from './readers/source.ts';
 import { FIELD_NAMES } from './schema.ts';
 
@@ -76,9 +76,9 @@ export interface OtelStaging {
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads an OpenTelemetry input in parallel chunks; undefined when the file is not one JSON value per line (a
- * pretty-printed document, CSV), which otelReader reads instead. The conversation starts, built here, and the
- * chunks' failed events go through the job's RecordSink like any reader's records.
+ * Reads an OpenTelemetry input in parallel chunks into files for `loadOtelStaging`; undefined when the file is not
+ * one JSON value per line (a pretty-printed document, CSV), which otelReader reads instead. The chunks' failed
+ * events go through the job's RecordSink like any reader's records.
  */
 export async function ingestOtelInParallel(
   job: IngestJob,
@@ -140,15 +140,9 @@ export async function ingestOtelInParallel(
     const chunksFile = path.join(workDir, `otel-${src}-chunks.ndjson`);
     fs.writeFileSync(chunksFile, recordsBefore.map((records, chunk) => `{"chunk":${chunk},"base":${records * EVENT_SLOTS},"records":${records}}\n`).join(''));
 
-    stat.source = sourceStats;
-    if (sourceStats.read === 0)
-      throw new UserError(`${input.path}: nothing found to read as ${input.format}; check that the file is such an export, or name its format with --from`);
-    const warnings: string[] = [];
-    if (stat.read === 0) warnings.push(`${input.path}: no chatbot events in it (${describeStats(input.format, sourceStats)})`);
-    if (unknownFields.size) warnings.push(unknownFieldsWarning(input.path, unknownFields));
     const inherited = fieldKeys(options).map(([field]) => field);
     return {
-      outcome: { stats: stat, warnings },
+      outcome: platformOutcome(stat, sourceStats, unknownFields),
       staging: { job, rowFiles: workers.map((w) => w.stagingFile), factsFiles: workers.map((w) => w.factsFile), chunksFile, inherited },
     };
   } finally {
@@ -332,6 +326,7 @@ class ChunkPool {
         this.wake?.();
       });
       entry.worker.on('error', (error) => this.fail(error));
+      entry.worker.on('exit', (code) => code !== 0 && this.fail(new Error(`an OpenTelemetry reading thread stopped with code ${code}`)));
       return entry;
     });
   }
@@ -344,12 +339,13 @@ class ChunkPool {
   /** Hands over the results that are next in order, then waits while every worker has two chunks. */
   private async drain(take: (result: ChunkResult) => Promise<void>, until: () => boolean): Promise<void> {
     for (;;) {
-      if (this.failure) throw this.failure;
-      while (this.results.has(this.next)) {
+      while (this.results.has(this.next) && !this.failure) {
         const result = this.results.get(this.next)!;
         this.results.delete(this.next++);
         await take(result);
       }
+      // Checked just before waiting: a worker may have failed while `take` awaited.
+      if (this.failure) throw this.failure;
       if (until()) return;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
