@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/connection.ts';
 import { ingestFile, type FileOutcome, type IngestJob } from '../../src/data/ingest.ts';
 import { ingestOtelInParallel, loadOtelStaging } from '../../src/data/otelIngest.ts';
+import { snapshot } from '../../src/data/snapshot.ts';
+import { UserError } from '../../src/errors.ts';
 import { FIELD_NAMES } from '../../src/data/schema.ts';
 import { createStaged, loadStagingFiles } from '../../src/data/sqlIngest.ts';
 import type { AdaptersConfig } from '../../src/data/adapters/options.ts';
@@ -243,5 +245,26 @@ describe('reading OpenTelemetry in parallel chunks stages what reading it in ord
     expect(await inParallel(pretty, { parallelism: 2, chunkBytes: 300 })).toBeUndefined();
     const late = writeFile(tmpDir('otel-late'), 'late.jsonl', `${hardExport()}\r\n{\r\n"resourceSpans": []}\r\n`);
     expect(await inParallel(late, { parallelism: 2, chunkBytes: 300 })).toBeUndefined();
+  });
+});
+
+describe('an OpenTelemetry input the parallel reading cannot use is a one-line error, and nothing is written', () => {
+  const gz = gzip(hardExport());
+  const corrupt = Buffer.from(gz);
+  for (let i = 60; i < 90; i++) corrupt[i] ^= 0x55;
+  it.each([
+    ['a truncated gzip stream', 'cut.jsonl.gz', gz.subarray(0, gz.length - 40), /cut\.jsonl\.gz: truncated gzip stream/],
+    ['a corrupt gzip stream', 'bad.jsonl.gz', corrupt, /bad\.jsonl\.gz: corrupt gzip data/],
+    ['an empty file', 'empty.jsonl', '', /empty\.jsonl: nothing found to read as otel/],
+    ['blank lines only', 'blank.jsonl', '\n \r\n\n', /blank\.jsonl: nothing found to read as otel/],
+  ])('%s', async (_name, name, content, message) => {
+    const dir = tmpDir('otel-bad');
+    const file = writeFile(dir, name, content);
+    const out = path.join(dir, 'snapshots');
+    const error = await snapshot([file], { out, timezone: 'UTC', from: 'otel' }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
