@@ -2,7 +2,7 @@
 // their rows and what they say of their traces to its own files.
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { isUserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
 import { nanosToMs, Tally } from './adapters/common.ts';
 import { lineUnits, wholeValue } from './adapters/json.ts';
 import { conversationStart, itemRecords, ownFields, wantedKeys, type Contexts, type OtelRecord } from './adapters/otel.ts';
@@ -60,7 +60,7 @@ function chunkText(message: ChunkMessage): string {
   if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
   for (let read = 0; read < length; ) {
     const n = fs.readSync(input, buffer, read, length - read, offset + read);
-    if (n === 0) throw new Error(`${file} ended before byte ${offset + length}: changed while being read`);
+    if (n === 0) throw new UserError(`${file}: the file changed while it was read (still being written?); run again once the export is complete`);
     read += n;
   }
   return buffer.toString('utf8', 0, length);
