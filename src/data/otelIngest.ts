@@ -3,16 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sqlString, type Db } from '../db/connection.ts';
+import type { Db } from '../db/connection.ts';
 import { UserError } from '../errors.ts';
 import { adapterOptions, emptyStats, addStats, type SourceStats } from './adapters/index.ts';
 import { EVENT_SLOTS, readHead } from './adapters/common.ts';
 import { fieldKeys } from './adapters/otel.ts';
 import type { OtelOptions } from './adapters/options.ts';
-import { duckType } from './columns.ts';
 import { platformOutcome, quarantineEntry, RecordSink, seqOf, type FileOutcome, type IngestJob, type InputStats } from './ingest.ts';
 import { isGzipFile, openInput, readFailure, type SourceRecord } from './readers/source.ts';
 import { FIELD_NAMES } from './schema.ts';
+import { jsonFilesSql, STAGED_FIELDS, type JsonColumn } from './sqlIngest.ts';
 
 /**
  * OpenTelemetry files of one request per line (what the Collector's file exporter writes) read in one pass, in
@@ -157,20 +157,12 @@ export async function ingestOtelInParallel(
 export async function loadOtelStaging(db: Db, staging: OtelStaging, outcome: FileOutcome): Promise<void> {
   const { job, inherited } = staging;
   const t = (name: string) => `otel_${name}_${job.src}`;
-  const json = (files: string[], columns: [string, string][]) => {
-    const list = files.filter((file) => fs.statSync(file).size > 0);
-    const types = columns.map(([name, type]) => `${name}: ${sqlString(type)}`).join(', ');
-    // An empty list still gives the columns: no rows of this kind.
-    return list.length
-      ? `read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${types}})`
-      : `(SELECT ${columns.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false)`;
-  };
-  const shared = inherited.map((f): [string, string] => [f, 'VARCHAR']);
-  await db.run(`CREATE TEMP TABLE ${t('chunks')} AS SELECT * FROM ${json([staging.chunksFile], [['chunk', 'INTEGER'], ['base', 'BIGINT'], ['records', 'BIGINT']])}`);
-  await db.run(`CREATE TEMP TABLE ${t('facts')} AS SELECT * FROM ${json(staging.factsFiles, [
+  const shared = inherited.map((f): JsonColumn => [f, 'VARCHAR']);
+  await db.run(`CREATE TEMP TABLE ${t('chunks')} AS SELECT * FROM ${jsonFilesSql([staging.chunksFile], [['chunk', 'INTEGER'], ['base', 'BIGINT'], ['records', 'BIGINT']])}`);
+  await db.run(`CREATE TEMP TABLE ${t('facts')} AS SELECT * FROM ${jsonFilesSql(staging.factsFiles, [
     ['chunk', 'INTEGER'], ['trace_id', 'VARCHAR'], ['conv', 'VARCHAR'], ['rank', 'BIGINT'], ...shared,
     ['first_start', 'VARCHAR'], ['first_span', 'VARCHAR'], ['rec', 'BIGINT'], ['slot', 'INTEGER'],
-    ...inherited.map((f): [string, string] => [`own_${f}`, 'VARCHAR']), ['start_ms', 'BIGINT'], ['raw', 'VARCHAR'], ['reason', 'VARCHAR'],
+    ...inherited.map((f): JsonColumn => [`own_${f}`, 'VARCHAR']), ['start_ms', 'BIGINT'], ['raw', 'VARCHAR'], ['reason', 'VARCHAR'],
   ])}`);
   // A trace's conversation is its best-ranked key, the first chunk's on a tie; each shared value the first chunk's.
   const firstOf = (f: string) => `arg_min(${f}, chunk) FILTER (WHERE ${f} IS NOT NULL) AS ${f}`;
@@ -178,7 +170,7 @@ export async function loadOtelStaging(db: Db, staging: OtelStaging, outcome: Fil
       arg_min(conv, rank * 4294967296 + chunk) FILTER (WHERE conv IS NOT NULL) AS conv${inherited.map((f) => `, ${firstOf(f)}`).join('')}
     FROM ${t('facts')} GROUP BY trace_id`);
 
-  const rows = json(staging.rowFiles, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['via', 'INTEGER'], ...FIELD_NAMES.map((f): [string, string] => [f, f === 'ts' ? 'BIGINT' : duckType(f)])]);
+  const rows = jsonFilesSql(staging.rowFiles, [['chunk', 'INTEGER'], ['k', 'BIGINT'], ['via', 'INTEGER'], ...STAGED_FIELDS]);
   const value = (f: (typeof FIELD_NAMES)[number]) => {
     if (f === 'ts') return 'epoch_ms(r.ts)::TIMESTAMPTZ';
     if (f === 'conversation_id') return 'CASE WHEN r.via IS NULL THEN r.conversation_id ELSE coalesce(tr.conv, r.conversation_id) END';

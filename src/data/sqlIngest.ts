@@ -19,15 +19,24 @@ export async function createStaged(db: Db): Promise<void> {
   await db.run(`CREATE TABLE staged (seq BIGINT, src INTEGER, pos BIGINT, ${columns}, accepted BOOLEAN, unknown VARCHAR[])`);
 }
 
+/** A column of a JSON file to read: its name and DuckDB type. */
+export type JsonColumn = [name: string, type: string];
+
+/** The canonical fields as staging files hold them (`ts` in epoch ms). */
+export const STAGED_FIELDS: JsonColumn[] = FIELD_NAMES.map((f) => [f, f === 'ts' ? 'BIGINT' : duckType(f)]);
+
+/** NDJSON files as a table of `columns`; a table with those columns and no rows when every file is empty. */
+export function jsonFilesSql(files: string[], columns: JsonColumn[]): string {
+  const nonEmpty = files.filter((file) => fs.statSync(file).size > 0);
+  if (!nonEmpty.length) return `(SELECT ${columns.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false)`;
+  return `read_json([${nonEmpty.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${columns.map(([name, type]) => `${name}: ${sqlString(type)}`).join(', ')}})`;
+}
+
 /** Adds the staging files of the zod path (see ingest.ts stagingLine) to `staged`. */
 export async function loadStagingFiles(db: Db, files: string[]): Promise<void> {
-  const nonEmpty = files.filter((file) => fs.statSync(file).size > 0);
-  if (!nonEmpty.length) return;
-  const columns = [['seq', 'BIGINT'], ['src', 'INTEGER'], ['pos', 'BIGINT'], ...FIELD_NAMES.map((f) => [f, f === 'ts' ? 'BIGINT' : duckType(f)])];
   const select = FIELD_NAMES.map((f) => (f === 'ts' ? 'epoch_ms(ts)::TIMESTAMPTZ' : f)).join(', ');
   await db.run(`INSERT INTO staged SELECT seq, src, pos, ${select}, true, NULL
-    FROM read_json([${nonEmpty.map(sqlString).join(', ')}], format = 'newline_delimited',
-      columns = {${columns.map(([name, type]) => `${name}: ${sqlString(type)}`).join(', ')}})`);
+    FROM ${jsonFilesSql(files, [['seq', 'BIGINT'], ['src', 'INTEGER'], ['pos', 'BIGINT'], ...STAGED_FIELDS])}`);
 }
 
 /**
