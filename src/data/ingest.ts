@@ -6,7 +6,7 @@ import { UserError } from '../errors.ts';
 import { LineWriter } from '../fs/lineWriter.ts';
 import { describeStats, isAdapterReader, type SourceStats } from './adapters/index.ts';
 import { hashFile, type InputFile } from './inputs.ts';
-import { readFailure } from './readers/source.ts';
+import { ordinalOf, readFailure } from './readers/source.ts';
 import { readerFor, type SourceRecord } from './readers/index.ts';
 import { validateEvent, type CanonicalEvent } from './schema.ts';
 import { ingestOtelInParallel, loadOtelStaging, type OtelStaging } from './otelIngest.ts';
@@ -130,7 +130,7 @@ export async function ingestFile(job: IngestJob, onRows: (count: number) => void
     for await (const record of reader.records()) {
       stat.read++;
       if ((stat.read & 0xffff) === 0) onRows(stat.read);
-      const wait = sink.add(record, record.ordinal ?? stat.read);
+      const wait = sink.add(record, ordinalOf(record, stat.read));
       if (wait) await wait;
     }
   } catch (error) {

@@ -21,6 +21,7 @@ import {
   type MonthEntry,
 } from './manifest.ts';
 import { readerFor } from './readers/index.ts';
+import { ordinalOf } from './readers/source.ts';
 import { recordLines } from './readers/recordLines.ts';
 import { rollupSql } from './rollup.ts';
 import { SCHEMA_VERSION } from './schema.ts';
@@ -388,7 +389,7 @@ async function conflictEntries(inputs: InputFile[], conflicts: Conflict[]): Prom
     }
     let read = 0;
     for await (const record of readerFor(input).records()) {
-      const ordinal = record.ordinal ?? ++read;
+      const ordinal = ordinalOf(record, ++read);
       if (ordinals.has(ordinal)) found.set(`${src}:${ordinal}`, quarantineEntry(input.path, record, reason));
     }
   }

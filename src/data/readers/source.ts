@@ -20,6 +20,9 @@ export interface SourceRecord {
   ordinal?: number;
 }
 
+/** A record's ordinal in its input (what staged rows and conflicts are numbered by); `read`: records read up to it. */
+export const ordinalOf = (record: SourceRecord, read: number): number => record.ordinal ?? read;
+
 export interface RecordReader {
   /** Names of fields that are not canonical, collected while reading (reported once per file). */
   unknownFields: Set<string>;
