@@ -35,7 +35,8 @@ export interface SpanOrigin {
   raw: unknown;
 }
 
-const earlier = (a: { start: bigint; span: string }, b: { start: bigint; span: string }) => a.start < b.start || (a.start === b.start && a.span < b.span);
+/** Whether a span starting at `start` with key `span` comes before one at `thanStart`, `thanSpan`: by start, then key. */
+const earlier = (start: bigint, span: string, thanStart: bigint, thanSpan: string) => start < thanStart || (start === thanStart && span < thanSpan);
 
 /** Learns the facts of the traces of spans given in file order. */
 export class TraceFactsBuilder {
@@ -92,7 +93,7 @@ export class TraceFactsBuilder {
     const { start, spanId } = span;
     if (!spanId || start === undefined || !(mapped ?? !('skip' in classifySpan(span, this.options)))) return undefined;
     facts ??= this.facts(traceId);
-    if (facts.firstStart !== undefined && (start > facts.firstStart || (start === facts.firstStart && spanId >= facts.firstSpan!))) return undefined;
+    if (facts.firstStart !== undefined && !earlier(start, spanId, facts.firstStart, facts.firstSpan!)) return undefined;
     facts.firstStart = start;
     facts.firstSpan = spanId;
     facts.origin = undefined;
@@ -108,8 +109,7 @@ export function otelIndex(traces: Map<string, TraceFacts>): Contexts {
     if (facts.firstStart !== undefined) {
       const conversationId = conversationOf(traceId);
       const best = firsts.get(conversationId);
-      const mine = { start: facts.firstStart, span: `${traceId}:${facts.firstSpan}` };
-      if (!best || earlier(mine, { start: best.start, span: `${best.traceId}:${best.spanId}` }))
+      if (!best || earlier(facts.firstStart, `${traceId}:${facts.firstSpan}`, best.start, `${best.traceId}:${best.spanId}`))
         firsts.set(conversationId, { traceId, spanId: facts.firstSpan!, start: facts.firstStart, given: false });
       facts.firstStart = facts.firstSpan = facts.origin = undefined;
     }
