@@ -109,8 +109,12 @@ export async function ingestOtelInParallel(
   const sink = new RecordSink(job, stat);
   let lineDelimited = true;
   const take = async (result: ChunkResult) => {
-    if ('notLineDelimited' in result) lineDelimited = false;
-    if (!lineDelimited || 'notLineDelimited' in result) return;
+    if ('notLineDelimited' in result) {
+      lineDelimited = false;
+      return;
+    }
+    // Once a line is not a whole value, the file is otelReader's: later chunks' results are dropped.
+    if (!lineDelimited) return;
     recordsBefore[result.chunk] = records;
     stat.read += result.valid + result.rejected.length;
     stat.valid += result.valid;
