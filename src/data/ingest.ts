@@ -181,7 +181,7 @@ export interface IngestResult {
  */
 export async function ingest(inputs: { input: InputFile; sha256?: string }[], workDir: string, progress: IngestProgress, db: Db, parallelism = os.availableParallelism()): Promise<IngestResult> {
   // An input not hashed yet is hashed while it is read (the hash only goes into the manifest); the parallel
-  // OpenTelemetry reading hashes a plain file from the bytes it reads itself.
+  // OpenTelemetry reading hashes it from the bytes it reads itself.
   const hashes: (Promise<string> | undefined)[] = [];
   const hashBeside = (job: IngestJob) => {
     if (job.sha256) return;

@@ -99,8 +99,8 @@ export async function ingestOtelInParallel(
   const pool = new ChunkPool(workers);
 
   const stat: InputStats = { path: input.path, format: input.format, sha256: job.sha256, read: 0, valid: 0, quarantined: 0 };
-  // A plain file not hashed yet is hashed from the bytes read here (lineChunks), once.
-  const hash = job.sha256 || isGzipFile(input.path) ? undefined : crypto.createHash('sha256');
+  // A file not hashed yet is hashed from the bytes read here (lineChunks), once.
+  const hash = job.sha256 ? undefined : crypto.createHash('sha256');
   const sourceStats = emptyStats();
   const unknownFields = new Set<string>();
   /** Source records before each chunk: a chunk's record ordinals become the file's. */
@@ -222,13 +222,14 @@ export async function loadOtelStaging(db: Db, staging: OtelStaging, outcome: Fil
 
 /**
  * A file's chunks of whole lines of about `size` bytes (the last may lack its line break), with the number of line
- * breaks in each. A plain file's chunks are byte ranges the worker reads itself (and `hash` takes its bytes in
- * order); a gzip file's are its decompressed bytes, moved to the worker.
+ * breaks in each. A plain file's chunks are byte ranges the worker reads itself; a gzip file's are its decompressed
+ * bytes, moved to the worker. `hash` takes the file's bytes in order.
  */
 async function* lineChunks(file: string, size: number, hash?: crypto.Hash): AsyncGenerator<{ chunk: ChunkBytes; lineBreaks: number }> {
   try {
     if (isGzipFile(file)) {
-      for await (const bytes of cutAtLines(openInput(file) as AsyncIterable<Buffer>, size)) yield { chunk: { bytes }, lineBreaks: countLineBreaks(Buffer.from(bytes)) };
+      const stream = openInput(file, hash && ((bytes) => hash.update(bytes))) as AsyncIterable<Buffer>;
+      for await (const bytes of cutAtLines(stream, size)) yield { chunk: { bytes }, lineBreaks: countLineBreaks(Buffer.from(bytes)) };
     } else yield* fileRanges(file, size, hash);
   } catch (error) {
     throw readFailure(file, error);

@@ -231,12 +231,13 @@ describe('reading OpenTelemetry in parallel chunks stages what reading it in ord
     }
   });
 
-  it("hashes a plain file from the bytes it reads, when the file's hash is not known yet", async () => {
+  it("hashes a file from the bytes it reads, plain or gzip, when the file's hash is not known yet", async () => {
     const dir = tmpDir('otel-hash');
-    const file = writeFile(dir, 'hard.jsonl', hardExport());
-    for (const chunkBytes of [300, 4096, 1 << 20]) {
-      const result = await ingestOtelInParallel({ ...job(file, dir), sha256: '' }, dir, () => {}, { parallelism: 2, chunkBytes });
-      expect(result!.outcome.stats.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+    for (const file of [writeFile(dir, 'hard.jsonl', hardExport()), writeFile(dir, 'hard.jsonl.gz', gzip(hardExport()))]) {
+      for (const chunkBytes of [300, 4096, 1 << 20]) {
+        const result = await ingestOtelInParallel({ ...job(file, dir), sha256: '' }, dir, () => {}, { parallelism: 2, chunkBytes });
+        expect(result!.outcome.stats.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+      }
     }
   });
 

@@ -42,9 +42,13 @@ export function isGzipFile(file: string): boolean {
   }
 }
 
-/** A byte stream of the file, gunzipped when it is gzip; read and decompression errors become UserErrors. */
-export function openInput(file: string): Readable {
+/**
+ * A byte stream of the file, gunzipped when it is gzip; read and decompression errors become UserErrors.
+ * `onBytes` sees the file's own bytes, in order, as they are read.
+ */
+export function openInput(file: string, onBytes?: (bytes: Buffer) => void): Readable {
   const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  if (onBytes) raw.on('data', (bytes) => onBytes(bytes as Buffer));
   const stream = isGzipFile(file) ? raw.pipe(zlib.createGunzip({ chunkSize: 1 << 20 })) : raw;
   raw.on('error', (error) => stream.destroy(error));
   return stream;
