@@ -122,6 +122,12 @@ export class Tally {
   }
 }
 
+/** A platform export's reader: `records` maps the file through a Tally, which also counts what was read. */
+export function talliedReader(format: SourceFormat, records: (tally: Tally) => AsyncGenerator<SourceRecord>): AdapterReader {
+  const tally = new Tally();
+  return { format, unknownFields: tally.unknownFields, sourceStats: tally.stats, records: () => records(tally) };
+}
+
 /** Decimal seconds (a JSON number or its text) → whole epoch milliseconds, exactly (digits below the ms dropped). */
 export function secondsToMs(value: unknown): number | undefined {
   if (typeof value === 'number' && !Number.isFinite(value)) return undefined;

@@ -1,5 +1,4 @@
-import type { SourceRecord } from '../readers/source.ts';
-import { at, decimalText, exportUnits, isObject, num, secondsToMs, str, Tally, type AdapterReader, type CanonicalCandidate, type Outcome } from './common.ts';
+import { at, decimalText, exportUnits, isObject, num, secondsToMs, str, talliedReader, type AdapterReader, type CanonicalCandidate, type Outcome } from './common.ts';
 import { isFailure } from './json.ts';
 import type { CopilotStudioOptions } from './options.ts';
 
@@ -198,28 +197,22 @@ function* rowsOf(value: unknown, key: string | undefined): Generator<Record<stri
 }
 
 export function copilotStudioReader(file: string, options: CopilotStudioOptions): AdapterReader {
-  const tally = new Tally();
-  return {
-    format: 'copilot-studio',
-    unknownFields: tally.unknownFields,
-    sourceStats: tally.stats,
-    async *records(): AsyncGenerator<SourceRecord> {
-      for await (const item of exportUnits(file, DESCEND)) {
-        if (isFailure(item)) {
-          yield* tally.record('unreadable record', item.raw, { error: `${at(item.line)}: ${item.error}` });
+  return talliedReader('copilot-studio', async function* (tally) {
+    for await (const item of exportUnits(file, DESCEND)) {
+      if (isFailure(item)) {
+        yield* tally.record('unreadable record', item.raw, { error: `${at(item.line)}: ${item.error}` });
+        continue;
+      }
+      for (const row of rowsOf(item.value, item.key)) {
+        const transcript = row ? transcriptOf(row) : { error: 'not a JSON object' };
+        if ('error' in transcript) {
+          yield* tally.record('unreadable record', row ?? item.value, { error: `transcript at ${at(item.line)}: ${transcript.error}` });
           continue;
         }
-        for (const row of rowsOf(item.value, item.key)) {
-          const transcript = row ? transcriptOf(row) : { error: 'not a JSON object' };
-          if ('error' in transcript) {
-            yield* tally.record('unreadable record', row ?? item.value, { error: `transcript at ${at(item.line)}: ${transcript.error}` });
-            continue;
-          }
-          const where = `transcript ${transcript.conversationId ?? '(no id)'} (${at(item.line)})`;
-          const outcomes = copilotEvents(transcript, options, where);
-          for (const [i, outcome] of outcomes.entries()) yield* tally.record('activity', transcript.activities[i], outcome);
-        }
+        const where = `transcript ${transcript.conversationId ?? '(no id)'} (${at(item.line)})`;
+        const outcomes = copilotEvents(transcript, options, where);
+        for (const [i, outcome] of outcomes.entries()) yield* tally.record('activity', transcript.activities[i], outcome);
       }
-    },
-  };
+    }
+  });
 }

@@ -1,5 +1,4 @@
-import type { SourceRecord } from '../readers/source.ts';
-import { at, exportUnits, Tally, type AdapterReader } from './common.ts';
+import { at, exportUnits, talliedReader, type AdapterReader } from './common.ts';
 import { isFailure, type JsonItem } from './json.ts';
 import { indexKeys, itemRecords, itemsOf, wantedKeys, type OtelItem, type Wanted } from './otel.ts';
 import { otelIndex, TraceFactsBuilder } from './otelIndex.ts';
@@ -28,17 +27,11 @@ async function* otelUnits(file: string, wanted: Wanted): AsyncGenerator<Iterable
  * one pass over parallel chunks instead, to the same rows.)
  */
 export function otelReader(file: string, options: OtelOptions): AdapterReader {
-  const tally = new Tally();
-  return {
-    format: 'otel',
-    unknownFields: tally.unknownFields,
-    sourceStats: tally.stats,
-    async *records(): AsyncGenerator<SourceRecord> {
-      const facts = new TraceFactsBuilder(options);
-      for await (const items of otelUnits(file, indexKeys(options))) for (const item of items) if (item.kind === 'span') facts.add(item.span);
-      const index = otelIndex(facts.traces);
-      for await (const items of otelUnits(file, wantedKeys(options)))
-        for (const item of items) for (const r of itemRecords(item, index, options)) yield* tally.record(r.unit, r.raw, r.outcome);
-    },
-  };
+  return talliedReader('otel', async function* (tally) {
+    const facts = new TraceFactsBuilder(options);
+    for await (const items of otelUnits(file, indexKeys(options))) for (const item of items) if (item.kind === 'span') facts.add(item.span);
+    const index = otelIndex(facts.traces);
+    for await (const items of otelUnits(file, wantedKeys(options)))
+      for (const item of items) for (const r of itemRecords(item, index, options)) yield* tally.record(r.unit, r.raw, r.outcome);
+  });
 }

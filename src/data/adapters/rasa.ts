@@ -1,5 +1,5 @@
 import type { SourceRecord } from '../readers/source.ts';
-import { at, decimalText, exportUnits, isObject, num, secondsToMs, str, Tally, type AdapterReader, type CanonicalCandidate, type Outcome } from './common.ts';
+import { at, decimalText, exportUnits, isObject, num, secondsToMs, str, talliedReader, type AdapterReader, type CanonicalCandidate, type Outcome } from './common.ts';
 import { isFailure, parseJson } from './json.ts';
 import type { RasaOptions } from './options.ts';
 
@@ -317,41 +317,35 @@ export function rasaUnit(value: unknown, line: number): RasaUnit {
 }
 
 export function rasaReader(file: string, options: RasaOptions): AdapterReader {
-  const tally = new Tally();
-  return {
-    format: 'rasa',
-    unknownFields: tally.unknownFields,
-    sourceStats: tally.stats,
-    async *records(): AsyncGenerator<SourceRecord> {
-      // Per sender, the session state, so that a sender's events split over several batches stay one conversation.
-      const states = new Map<string, RasaState>();
-      const stateOf = (sender: string) => states.get(sender) ?? states.set(sender, newRasaState()).get(sender)!;
-      let batch: { senderId: string; events: unknown[]; raws: unknown[]; lines: number[] } | undefined;
-      const flush = function* (): Generator<SourceRecord> {
-        if (!batch) return;
-        const lines = batch.lines;
-        const outcomes = rasaEvents(batch.senderId, batch.events, options, stateOf(batch.senderId), (i) => at(lines[i]));
-        for (const [i, outcome] of outcomes.entries()) yield* tally.record('event', batch.raws[i], outcome);
-        batch = undefined;
-      };
-      for await (const item of exportUnits(file, new Set())) {
-        const unit: RasaUnit = isFailure(item) ? { kind: 'unreadable', error: `${at(item.line)}: ${item.error}`, raw: item.raw, line: item.line } : rasaUnit(item.value, item.line);
-        if (unit.kind === 'event') {
-          if (batch && batch.senderId !== unit.senderId) yield* flush();
-          batch ??= { senderId: unit.senderId, events: [], raws: [], lines: [] };
-          batch.events.push(unit.event);
-          batch.raws.push(unit.raw);
-          batch.lines.push(unit.line);
-          continue;
-        }
-        yield* flush();
-        if (unit.kind === 'unreadable') yield* tally.record('unreadable record', unit.raw, { error: unit.error });
-        else {
-          const outcomes = rasaEvents(unit.senderId, unit.events, options, stateOf(unit.senderId), () => `tracker at ${at(unit.line)}`);
-          for (const [i, outcome] of outcomes.entries()) yield* tally.record('event', unit.events[i], outcome);
-        }
+  return talliedReader('rasa', async function* (tally) {
+    // Per sender, the session state, so that a sender's events split over several batches stay one conversation.
+    const states = new Map<string, RasaState>();
+    const stateOf = (sender: string) => states.get(sender) ?? states.set(sender, newRasaState()).get(sender)!;
+    let batch: { senderId: string; events: unknown[]; raws: unknown[]; lines: number[] } | undefined;
+    const flush = function* (): Generator<SourceRecord> {
+      if (!batch) return;
+      const lines = batch.lines;
+      const outcomes = rasaEvents(batch.senderId, batch.events, options, stateOf(batch.senderId), (i) => at(lines[i]));
+      for (const [i, outcome] of outcomes.entries()) yield* tally.record('event', batch.raws[i], outcome);
+      batch = undefined;
+    };
+    for await (const item of exportUnits(file, new Set())) {
+      const unit: RasaUnit = isFailure(item) ? { kind: 'unreadable', error: `${at(item.line)}: ${item.error}`, raw: item.raw, line: item.line } : rasaUnit(item.value, item.line);
+      if (unit.kind === 'event') {
+        if (batch && batch.senderId !== unit.senderId) yield* flush();
+        batch ??= { senderId: unit.senderId, events: [], raws: [], lines: [] };
+        batch.events.push(unit.event);
+        batch.raws.push(unit.raw);
+        batch.lines.push(unit.line);
+        continue;
       }
       yield* flush();
-    },
-  };
+      if (unit.kind === 'unreadable') yield* tally.record('unreadable record', unit.raw, { error: unit.error });
+      else {
+        const outcomes = rasaEvents(unit.senderId, unit.events, options, stateOf(unit.senderId), () => `tracker at ${at(unit.line)}`);
+        for (const [i, outcome] of outcomes.entries()) yield* tally.record('event', unit.events[i], outcome);
+      }
+    }
+    yield* flush();
+  });
 }
